@@ -1,0 +1,62 @@
+package dev.wagateway;
+
+import dev.wagateway.engine.Engine;
+import dev.wagateway.event.EventStream;
+import dev.wagateway.message.MessageInfo;
+import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.session.Sessions;
+import java.util.Optional;
+
+/**
+ * A WhatsApp gateway: sessions behind one {@link Engine}, a send path with status tracking, and an
+ * event stream. Build one with {@link #builder()}; the defaults are the simulated engine and
+ * in-memory stores, so a gateway runs (and tests run) with no phone and no database.
+ *
+ * <pre>{@code
+ * try (WaGateway gw = WaGateway.builder().build()) {
+ *   gw.start();
+ *   gw.sessions().create("sales");
+ *   gw.events().subscribe("print", e -> System.out.println(e.type()));
+ *   gw.send(MessageRequest.builder().session("sales").to("+49 170 1234567").text("Hi").build());
+ * }
+ * }</pre>
+ */
+public interface WaGateway extends AutoCloseable {
+
+  static WaGatewayBuilder builder() {
+    return new WaGatewayBuilder();
+  }
+
+  /** Loads stored sessions, starts the auto-start ones and the watchdog. Idempotent. */
+  void start();
+
+  /** True between {@link #start()} and {@link #close()}. */
+  boolean isRunning();
+
+  Sessions sessions();
+
+  EventStream events();
+
+  /**
+   * Accepts a message for sending and returns it with its gateway-assigned id. Status changes
+   * follow as {@code message.status} events and through {@link #message(String)}.
+   *
+   * @throws SessionNotFoundException if the session does not exist
+   * @throws IllegalSessionStateException if the session is RESTRICTED
+   * @throws WaException if the gateway is shutting down
+   */
+  OutboundMessage send(MessageRequest request);
+
+  /** The status and history of an outbound message, while it is retained. */
+  Optional<MessageInfo> message(String messageId);
+
+  Engine engine();
+
+  /**
+   * Graceful shutdown: refuses new sends, waits (up to the shutdown timeout) for sends in flight,
+   * stops sessions (credentials kept), drains the event stream, then releases threads it owns.
+   */
+  @Override
+  void close();
+}

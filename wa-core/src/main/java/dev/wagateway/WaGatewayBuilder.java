@@ -1,0 +1,123 @@
+package dev.wagateway;
+
+import dev.wagateway.engine.Engine;
+import dev.wagateway.engine.simulated.SimulatedNetwork;
+import dev.wagateway.internal.DefaultWaGateway;
+import dev.wagateway.internal.GatewaySettings;
+import dev.wagateway.session.ReconnectPolicy;
+import dev.wagateway.session.WatchdogPolicy;
+import dev.wagateway.store.EncryptingSessionStore;
+import dev.wagateway.store.EncryptionKeys;
+import dev.wagateway.store.InMemorySessionStore;
+import dev.wagateway.store.SessionStore;
+import dev.wagateway.time.TaskScheduler;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** Configures a {@link WaGateway}. Every setting has a default (the constants below). */
+public final class WaGatewayBuilder {
+  public static final int DEFAULT_MAX_SESSIONS = 1_000;
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_SESSION = 32;
+  public static final Duration DEFAULT_MESSAGE_RETENTION = Duration.ofHours(24);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_SCHEDULER_THREADS = 2;
+
+  private @Nullable TaskScheduler scheduler;
+  private @Nullable Engine engine;
+  private SessionStore sessionStore = new InMemorySessionStore();
+  private @Nullable EncryptionKeys encryptionKeys;
+  private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
+  private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
+  private int maxSessions = DEFAULT_MAX_SESSIONS;
+  private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+  private int maxInFlightPerSession = DEFAULT_MAX_IN_FLIGHT_PER_SESSION;
+  private Duration messageRetention = DEFAULT_MESSAGE_RETENTION;
+  private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+  WaGatewayBuilder() {}
+
+  /**
+   * The scheduler for every timer and clock reading (default: two daemon threads on the system
+   * clock, closed with the gateway). A scheduler given here is not closed by the gateway.
+   */
+  public WaGatewayBuilder scheduler(TaskScheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /** The engine (default: a fresh {@link SimulatedNetwork} on the gateway's scheduler). */
+  public WaGatewayBuilder engine(Engine engine) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    return this;
+  }
+
+  public WaGatewayBuilder sessionStore(SessionStore store) {
+    this.sessionStore = Objects.requireNonNull(store, "sessionStore");
+    return this;
+  }
+
+  /** Encrypts credentials at rest (AES-GCM) with these keys, around whichever store is set. */
+  public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
+    this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
+    return this;
+  }
+
+  public WaGatewayBuilder reconnectPolicy(ReconnectPolicy policy) {
+    this.reconnect = Objects.requireNonNull(policy, "reconnectPolicy");
+    return this;
+  }
+
+  public WaGatewayBuilder watchdogPolicy(WatchdogPolicy policy) {
+    this.watchdog = Objects.requireNonNull(policy, "watchdogPolicy");
+    return this;
+  }
+
+  public WaGatewayBuilder maxSessions(int max) {
+    ValidationException.require(max >= 1, "maxSessions", "must be at least 1, was " + max);
+    this.maxSessions = max;
+    return this;
+  }
+
+  /** How long the engine may take to acknowledge a send before it counts as a transient failure. */
+  public WaGatewayBuilder sendTimeout(Duration timeout) {
+    ValidationException.require(timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "sendTimeout", "must be a positive duration");
+    this.sendTimeout = timeout;
+    return this;
+  }
+
+  /** Sends a session may have waiting for an ack at once. */
+  public WaGatewayBuilder maxInFlightPerSession(int max) {
+    ValidationException.require(max >= 1, "maxInFlightPerSession", "must be at least 1, was " + max);
+    this.maxInFlightPerSession = max;
+    return this;
+  }
+
+  /** How long finished messages stay queryable through {@link WaGateway#message(String)}. */
+  public WaGatewayBuilder messageRetention(Duration retention) {
+    ValidationException.require(retention != null && !retention.isNegative() && !retention.isZero(),
+        "messageRetention", "must be a positive duration");
+    this.messageRetention = retention;
+    return this;
+  }
+
+  public WaGatewayBuilder shutdownTimeout(Duration timeout) {
+    ValidationException.require(timeout != null && !timeout.isNegative(), "shutdownTimeout",
+        "must not be negative");
+    this.shutdownTimeout = timeout;
+    return this;
+  }
+
+  public WaGateway build() {
+    boolean ownsScheduler = scheduler == null;
+    TaskScheduler s = ownsScheduler
+        ? TaskScheduler.system("wa-gateway", DEFAULT_SCHEDULER_THREADS) : scheduler;
+    Engine e = engine != null ? engine : new SimulatedNetwork(s).engine();
+    SessionStore store = encryptionKeys == null ? sessionStore
+        : new EncryptingSessionStore(sessionStore, encryptionKeys);
+    return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, reconnect, watchdog,
+        maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout));
+  }
+}

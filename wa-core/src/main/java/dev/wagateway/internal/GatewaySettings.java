@@ -1,0 +1,22 @@
+package dev.wagateway.internal;
+
+import dev.wagateway.engine.Engine;
+import dev.wagateway.session.ReconnectPolicy;
+import dev.wagateway.session.WatchdogPolicy;
+import dev.wagateway.store.SessionStore;
+import dev.wagateway.time.TaskScheduler;
+import java.time.Duration;
+
+/** The validated settings a gateway is built from; see {@link dev.wagateway.WaGatewayBuilder}. */
+public record GatewaySettings(
+    TaskScheduler scheduler,
+    boolean ownsScheduler,
+    Engine engine,
+    SessionStore sessionStore,
+    ReconnectPolicy reconnect,
+    WatchdogPolicy watchdog,
+    int maxSessions,
+    Duration sendTimeout,
+    int maxInFlightPerSession,
+    Duration messageRetention,
+    Duration shutdownTimeout) {}

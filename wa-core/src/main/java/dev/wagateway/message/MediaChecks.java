@@ -1,0 +1,29 @@
+package dev.wagateway.message;
+
+import dev.wagateway.ValidationException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/** The checks every media content type shares. */
+final class MediaChecks {
+  private MediaChecks() {}
+
+  static void check(MediaKind kind, MediaSource media) {
+    ValidationException.require(media != null, "content.media", "media is required");
+    if (!kind.mimeTypes().isEmpty()) {
+      ValidationException.require(kind.mimeTypes().contains(media.mimeType()), "content.media",
+          kind.name().toLowerCase(Locale.ROOT) + " must be one of " + kind.mimeTypes() + ", was "
+              + media.mimeType());
+    }
+    if (media instanceof MediaSource.Bytes b) {
+      ValidationException.require(b.size() <= kind.maxBytes(), "content.media",
+          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + kind.maxBytes() + " bytes, this one is "
+              + b.size());
+    }
+  }
+
+  static void caption(@Nullable String caption) {
+    ValidationException.require(caption == null || caption.length() <= MessageContent.MAX_CAPTION_LENGTH,
+        "content.caption", "a caption is at most " + MessageContent.MAX_CAPTION_LENGTH + " characters");
+  }
+}

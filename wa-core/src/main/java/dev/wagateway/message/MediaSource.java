@@ -1,0 +1,96 @@
+package dev.wagateway.message;
+
+import dev.wagateway.ValidationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Where media comes from: a URL the engine fetches, or bytes held in memory. A stream is read into
+ * bytes at once, up to the size limit, so that retries can send it again.
+ */
+public sealed interface MediaSource {
+
+  /** The mime type, lower case, e.g. {@code image/jpeg}. */
+  String mimeType();
+
+  /** Media at an http(s) URL. */
+  static MediaSource url(String url, String mimeType) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException("media.url", "not a valid URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    ValidationException.require(scheme.equals("https") || scheme.equals("http"), "media.url",
+        "only http and https URLs are supported");
+    ValidationException.require(uri.getHost() != null, "media.url", "the URL has no host");
+    return new Url(uri, mime(mimeType));
+  }
+
+  /** Media held in memory; the array is copied. */
+  static MediaSource bytes(byte[] data, String mimeType) {
+    ValidationException.require(data != null && data.length > 0, "media.data", "media is empty");
+    return new Bytes(data.clone(), mime(mimeType));
+  }
+
+  /**
+   * Reads {@code in} to its end (at most {@code maxBytes}), then closes it.
+   *
+   * @throws ValidationException when the stream holds more than {@code maxBytes}
+   */
+  static MediaSource stream(InputStream in, String mimeType, long maxBytes) {
+    try (in) {
+      byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      ValidationException.require(data.length <= maxBytes, "media.data",
+          "the stream holds more than " + maxBytes + " bytes");
+      return bytes(data, mimeType);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading media stream failed", e);
+    }
+  }
+
+  private static String mime(String mimeType) {
+    ValidationException.require(mimeType != null && mimeType.matches("[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+"),
+        "media.mimeType", "a mime type such as image/jpeg is required");
+    return mimeType.toLowerCase(Locale.ROOT);
+  }
+
+  /** Media the engine fetches from {@code uri}; its size is checked when fetched. */
+  record Url(URI uri, String mimeType) implements MediaSource {}
+
+  /** Media in memory. */
+  record Bytes(byte[] data, String mimeType) implements MediaSource {
+    public Bytes {
+      data = data.clone();
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+
+    public int size() {
+      return data.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bytes b && b.mimeType.equals(mimeType) && Arrays.equals(b.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(data) + mimeType.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Bytes[" + data.length + " bytes, " + mimeType + "]";
+    }
+  }
+}
