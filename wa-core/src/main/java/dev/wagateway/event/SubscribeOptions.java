@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 public record SubscribeOptions(
     String name, Delivery delivery, int bufferCapacity, Predicate<GatewayEvent> filter) {
 
-  public static final int DEFAULT_BUFFER_CAPACITY = 10_000;
+  public static final int DEFAULT_BUFFER_CAPACITY = 65_536;
 
   public SubscribeOptions {
     Objects.requireNonNull(name, "name");

@@ -319,11 +319,18 @@ final class ManagedSession {
               c.probe();
             }
           }
-        } else if (state == SessionState.DEGRADED && degradedSince != null
-            && Duration.between(degradedSince, now).compareTo(policy.probeGrace()) >= 0) {
-          Duration silent = lastActivity == null ? Duration.ZERO : Duration.between(lastActivity, now);
-          closeConnection();
-          scheduleReconnect("silent for " + silent + ", no answer to probe");
+        } else if (state == SessionState.DEGRADED && degradedSince != null) {
+          if (Duration.between(degradedSince, now).compareTo(policy.probeGrace()) >= 0) {
+            Duration silent = lastActivity == null ? Duration.ZERO : Duration.between(lastActivity, now);
+            closeConnection();
+            scheduleReconnect("silent for " + silent + ", no answer to probe");
+          } else {
+            // One lost ping must not decide: probe again on every sweep until the grace ends.
+            EngineConnection c = connection;
+            if (c != null) {
+              c.probe();
+            }
+          }
         }
       } finally {
         lock.unlock();

@@ -9,6 +9,10 @@ final class MediaChecks {
   private MediaChecks() {}
 
   static void check(MediaKind kind, MediaSource media) {
+    check(kind, media, kind.maxBytes());
+  }
+
+  static void check(MediaKind kind, MediaSource media, long maxBytes) {
     ValidationException.require(media != null, "content.media", "media is required");
     if (!kind.mimeTypes().isEmpty()) {
       ValidationException.require(kind.mimeTypes().contains(media.mimeType()), "content.media",
@@ -16,8 +20,8 @@ final class MediaChecks {
               + media.mimeType());
     }
     if (media instanceof MediaSource.Bytes b) {
-      ValidationException.require(b.size() <= kind.maxBytes(), "content.media",
-          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + kind.maxBytes() + " bytes, this one is "
+      ValidationException.require(b.size() <= maxBytes, "content.media",
+          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + maxBytes + " bytes, this one is "
               + b.size());
     }
   }

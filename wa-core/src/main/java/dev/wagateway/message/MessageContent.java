@@ -96,12 +96,8 @@ public sealed interface MessageContent {
 
   record Sticker(MediaSource media, boolean animated) implements MessageContent {
     public Sticker {
-      MediaChecks.check(MediaKind.STICKER, media);
-      if (media instanceof MediaSource.Bytes b) {
-        long limit = animated ? MediaKind.ANIMATED_STICKER_MAX_BYTES : MediaKind.STICKER.maxBytes();
-        ValidationException.require(b.size() <= limit, "content.media",
-            "a sticker may be at most " + limit + " bytes, this one is " + b.size());
-      }
+      MediaChecks.check(MediaKind.STICKER, media,
+          animated ? MediaKind.ANIMATED_STICKER_MAX_BYTES : MediaKind.STICKER.maxBytes());
     }
 
     @Override

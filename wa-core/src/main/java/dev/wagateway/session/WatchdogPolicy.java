@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The liveness watchdog: a CONNECTED session that has seen no frame or keep-alive answer for
- * {@code silenceTimeout} becomes DEGRADED and is probed; if it stays silent for {@code probeGrace}
+ * {@code silenceTimeout} becomes DEGRADED and is probed on every sweep; if it stays silent for {@code probeGrace}
  * more, it is reconnected. {@code checkInterval} is how often sessions are swept.
  */
 public record WatchdogPolicy(

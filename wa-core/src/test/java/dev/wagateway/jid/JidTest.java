@@ -1,0 +1,57 @@
+package dev.wagateway.jid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wagateway.InvalidRecipientException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JidTest {
+
+  @Test
+  void phoneBecomesUserJid() {
+    Jid j = Jid.parse("+49 170 1234567");
+    assertThat(j.asString()).isEqualTo("491701234567@s.whatsapp.net");
+    assertThat(j.isUser()).isTrue();
+    assertThat(j.phoneNumber()).isEqualTo("+491701234567");
+  }
+
+  @Test
+  void parsesEveryServerAndDevices() {
+    assertThat(Jid.parse("491701234567:12@s.whatsapp.net").device()).isEqualTo(12);
+    assertThat(Jid.parse("491701234567@c.us").server()).isEqualTo(JidServer.USER);
+    assertThat(Jid.parse("120363025246125486@g.us").isGroup()).isTrue();
+    assertThat(Jid.parse("491701234567-1600000000@g.us").isGroup()).isTrue();
+    assertThat(Jid.parse("123456789012345@lid").server()).isEqualTo(JidServer.LID);
+    assertThat(Jid.parse("123456789012345:3@lid").device()).isEqualTo(3);
+    assertThat(Jid.parse("status@broadcast").server()).isEqualTo(JidServer.BROADCAST);
+  }
+
+  @Test
+  void toStringMasksPhoneNumbersButAsStringDoesNot() {
+    Jid j = Jid.ofPhone("+491701234567").withDevice(2);
+    assertThat(j.toString()).isEqualTo("49******4567:2@s.whatsapp.net").doesNotContain("1701234567");
+    assertThat(j.asString()).isEqualTo("491701234567:2@s.whatsapp.net");
+    assertThat(Jid.parse("120363025246125486@g.us").toString()).isEqualTo("120363025246125486@g.us");
+  }
+
+  @Test
+  void equalityCoversAllParts() {
+    Jid a = Jid.parse("491701234567@s.whatsapp.net");
+    assertThat(a).isEqualTo(Jid.parse("+49 170 1234567")).hasSameHashCodeAs(Jid.parse("+491701234567"));
+    assertThat(a).isNotEqualTo(a.withDevice(1));
+    assertThat(a.withDevice(1).toAccount()).isEqualTo(a);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a@b@s.whatsapp.net", "491701234567@example.com", "abc@s.whatsapp.net",
+      "491701234567:x@s.whatsapp.net", "491701234567:123@s.whatsapp.net", "group!@g.us",
+      "120363025246125486:1@g.us", "@s.whatsapp.net", "12a@lid", "me@broadcast", "0170123456@s.whatsapp.net"})
+  void rejectsMalformedJidsNamingTheField(String input) {
+    assertThatThrownBy(() -> Jid.parse("to", input))
+        .isInstanceOf(InvalidRecipientException.class)
+        .hasMessageStartingWith("to: ");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.wagateway.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wagateway.ValidationException;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class MessageContentTest {
+
+  private static void rejects(ThrowingCallable call, String field, String fragment) {
+    assertThatThrownBy(call).isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).field()).isEqualTo(field))
+        .hasMessageContaining(fragment);
+  }
+
+  @Test
+  void textIsValidated() {
+    assertThat(MessageContent.text("hello").type()).isEqualTo("text");
+    rejects(() -> MessageContent.text(""), "content.body", "empty");
+    rejects(() -> MessageContent.text(" \n"), "content.body", "empty");
+    rejects(() -> MessageContent.text("x".repeat(4097)), "content.body", "4097 characters");
+    assertThat(MessageContent.text("x".repeat(4096)).body()).hasSize(4096);
+  }
+
+  @Test
+  void textToStringDoesNotLeakTheBody() {
+    assertThat(MessageContent.text("my secret pin is 1234").toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void mediaLimitsAndTypesAreCheckedUpFront() {
+    byte[] sixMb = new byte[6 * 1024 * 1024];
+    rejects(() -> new MessageContent.Image(MediaSource.bytes(sixMb, "image/jpeg"), null),
+        "content.media", "at most 5242880 bytes");
+    rejects(() -> new MessageContent.Image(MediaSource.bytes(new byte[10], "image/gif"), null),
+        "content.media", "must be one of");
+    rejects(() -> new MessageContent.Sticker(MediaSource.bytes(new byte[200 * 1024], "image/webp"), false),
+        "content.media", "at most 102400 bytes");
+    assertThat(new MessageContent.Sticker(MediaSource.bytes(new byte[200 * 1024], "image/webp"), true)
+        .type()).isEqualTo("sticker");
+    rejects(() -> new MessageContent.Image(MediaSource.bytes(new byte[1], "image/png"), "c".repeat(1025)),
+        "content.caption", "1024");
+    rejects(() -> MediaSource.bytes(new byte[0], "image/png"), "media.data", "empty");
+    rejects(() -> MediaSource.bytes(new byte[1], "png"), "media.mimeType", "mime type");
+    rejects(() -> MediaSource.url("ftp://example.com/a.png", "image/png"), "media.url", "http");
+    rejects(() -> MediaSource.url("not a url", "image/png"), "media.url", "valid URL");
+  }
+
+  @Test
+  void streamsAreReadUpToTheLimit() {
+    MediaSource ok = MediaSource.stream(new ByteArrayInputStream(new byte[100]), "audio/ogg", 100);
+    assertThat(((MediaSource.Bytes) ok).size()).isEqualTo(100);
+    rejects(() -> MediaSource.stream(new ByteArrayInputStream(new byte[101]), "audio/ogg", 100),
+        "media.data", "more than 100 bytes");
+  }
+
+  @Test
+  void documentsNeedASafeFileName() {
+    MediaSource pdf = MediaSource.bytes(new byte[10], "application/pdf");
+    assertThat(new MessageContent.Document(pdf, "invoice.pdf", null).type()).isEqualTo("document");
+    rejects(() -> new MessageContent.Document(pdf, "../etc/passwd", null), "content.fileName", "path");
+    rejects(() -> new MessageContent.Document(pdf, " ", null), "content.fileName", "file name");
+  }
+
+  @Test
+  void locationContactAndReaction() {
+    rejects(() -> new MessageContent.Location(91, 0, null, null), "content.latitude", "-90 and 90");
+    rejects(() -> new MessageContent.Location(0, Double.NaN, null, null), "content.longitude", "-180");
+    MessageContent.Contact c = new MessageContent.Contact("Ana", List.of("+49 170 1234567"));
+    assertThat(c.phoneNumbers()).containsExactly("491701234567");
+    rejects(() -> new MessageContent.Contact("Ana", List.of("+49 170 1234567", "12")),
+        "content.phoneNumbers[1]", "digits");
+    rejects(() -> new MessageContent.Contact("Ana", List.of()), "content.phoneNumbers", "1 to 20");
+    assertThat(new MessageContent.Reaction("wamid.1", "").emoji()).isEmpty();
+    rejects(() -> new MessageContent.Reaction(" ", "x"), "content.targetMessageId", "reacts to");
+  }
+
+  @Test
+  void requestsNameTheFieldAtFault() {
+    rejects(() -> MessageRequest.builder().to("+491701234567").text("x").build(), "sessionId", "required");
+    rejects(() -> MessageRequest.builder().session("bad id!").to("+491701234567").text("x").build(),
+        "sessionId", "1 to 64");
+    rejects(() -> MessageRequest.builder().session("s").text("x").build(), "to", "required");
+    rejects(() -> MessageRequest.builder().session("s").to("0170 123"), "to", "national");
+    rejects(() -> MessageRequest.builder().session("s").to("+491701234567").build(), "content", "required");
+    rejects(() -> MessageRequest.builder().session("s").to("+491701234567").text("x")
+        .idempotencyKey("has space").build(), "idempotencyKey", "printable");
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    rejects(() -> MessageRequest.builder().session("s").to("+491701234567").text("x")
+        .notBefore(t).expiresAt(t).build(), "expiresAt", "after notBefore");
+  }
+}
