@@ -123,6 +123,11 @@ public final class DefaultWaGateway implements WaGateway {
     if (pipeline.inFlight() > 0) {
       log.warn("shutdown timeout: {} sends still awaited an answer", pipeline.inFlight());
     }
+    int waiting = pipeline.waitingTotal();
+    if (waiting > 0) {
+      log.warn("{} accepted messages were still waiting and are not kept: the in-memory send path"
+          + " does not survive a restart", waiting);
+    }
     if (pruner != null) {
       pruner.cancel();
     }

@@ -91,6 +91,11 @@ final class SendPipeline implements ManagedSession.Hooks {
     return l == null ? 0 : l.waiting.size();
   }
 
+  /** Messages waiting in every lane (not yet handed to the engine). */
+  int waitingTotal() {
+    return lanes.values().stream().mapToInt(l -> l.waiting.size()).sum();
+  }
+
   int inFlight() {
     return inFlightTotal.get();
   }
