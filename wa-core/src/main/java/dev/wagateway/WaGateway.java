@@ -5,6 +5,8 @@ import dev.wagateway.event.EventStream;
 import dev.wagateway.message.MessageInfo;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.DeadLetters;
+import dev.wagateway.queue.QueueStats;
 import dev.wagateway.session.Sessions;
 import java.util.Optional;
 
@@ -39,17 +41,33 @@ public interface WaGateway extends AutoCloseable {
   EventStream events();
 
   /**
-   * Accepts a message for sending and returns it with its gateway-assigned id. Status changes
-   * follow as {@code message.status} events and through {@link #message(String)}.
+   * Accepts a message into the outbound queue and returns it with its gateway-assigned id. Status
+   * changes follow as {@code message.status} events and through {@link #message(String)}. With an
+   * idempotency key seen for the session within the window, nothing new is queued and the original
+   * message is returned.
    *
    * @throws SessionNotFoundException if the session does not exist
    * @throws IllegalSessionStateException if the session is RESTRICTED
+   * @throws QueueFullException when the queue is full (at once, or after waiting, by configuration)
    * @throws WaException if the gateway is shutting down
    */
   OutboundMessage send(MessageRequest request);
 
   /** The status and history of an outbound message, while it is retained. */
   Optional<MessageInfo> message(String messageId);
+
+  /**
+   * Cancels a message that is still waiting (not yet handed to the engine).
+   *
+   * @return false if it is unknown, already sending, sent or finished
+   */
+  boolean cancel(String messageId);
+
+  /** The dead-letter queue: messages given up on, to inspect, replay or purge. */
+  DeadLetters deadLetters();
+
+  /** A read-only view of the outbound queue, for metrics and health. */
+  QueueStats queueStats();
 
   Engine engine();
 

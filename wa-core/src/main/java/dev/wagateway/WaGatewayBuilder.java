@@ -4,6 +4,9 @@ import dev.wagateway.engine.Engine;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.internal.DefaultWaGateway;
 import dev.wagateway.internal.GatewaySettings;
+import dev.wagateway.queue.InMemoryQueueStore;
+import dev.wagateway.queue.QueueConfig;
+import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.WatchdogPolicy;
 import dev.wagateway.store.EncryptingSessionStore;
@@ -27,6 +30,8 @@ public final class WaGatewayBuilder {
   private @Nullable TaskScheduler scheduler;
   private @Nullable Engine engine;
   private SessionStore sessionStore = new InMemorySessionStore();
+  private QueueStore queueStore = new InMemoryQueueStore();
+  private QueueConfig queue = QueueConfig.defaults();
   private @Nullable EncryptionKeys encryptionKeys;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
@@ -55,6 +60,18 @@ public final class WaGatewayBuilder {
 
   public WaGatewayBuilder sessionStore(SessionStore store) {
     this.sessionStore = Objects.requireNonNull(store, "sessionStore");
+    return this;
+  }
+
+  /** Where outbound messages wait (default: in memory, lost on restart). */
+  public WaGatewayBuilder queueStore(QueueStore store) {
+    this.queueStore = Objects.requireNonNull(store, "queueStore");
+    return this;
+  }
+
+  /** Queue bounds, retries and pacing (default {@link QueueConfig#defaults()}). */
+  public WaGatewayBuilder queue(QueueConfig config) {
+    this.queue = Objects.requireNonNull(config, "queue");
     return this;
   }
 
@@ -117,7 +134,8 @@ public final class WaGatewayBuilder {
     Engine e = engine != null ? engine : new SimulatedNetwork(s).engine();
     SessionStore store = encryptionKeys == null ? sessionStore
         : new EncryptingSessionStore(sessionStore, encryptionKeys);
-    return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, reconnect, watchdog,
+    return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, queueStore, queue,
+        reconnect, watchdog,
         maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout));
   }
 }

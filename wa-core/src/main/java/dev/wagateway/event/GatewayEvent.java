@@ -91,13 +91,33 @@ public sealed interface GatewayEvent {
 
   // ---- outbound messages ----
 
-  /** An outbound message moved to {@code status}; {@code failure} is set for FAILED and DEAD_LETTERED. */
+  /**
+   * An outbound message moved to {@code status}; {@code failure} is set for FAILED and
+   * DEAD_LETTERED; {@code acceptedAt} is when the gateway accepted it (latency = timestamp - acceptedAt).
+   */
   record MessageStatusChanged(String id, Instant timestamp, String sessionId, String messageId,
-      Jid to, String contentType, MessageStatus status, @Nullable Failure failure, int attempt)
-      implements GatewayEvent {
+      Jid to, String contentType, MessageStatus status, @Nullable Failure failure, int attempt,
+      Instant acceptedAt) implements GatewayEvent {
     @Override
     public String type() {
       return "message.status";
+    }
+  }
+
+  /** The session's sending is paused until {@code until}: failure breaker or a rate limit. */
+  record SendingPaused(String id, Instant timestamp, String sessionId, Instant until, String reason)
+      implements GatewayEvent {
+    @Override
+    public String type() {
+      return "queue.paused";
+    }
+  }
+
+  /** The session sends again after a pause. */
+  record SendingResumed(String id, Instant timestamp, String sessionId) implements GatewayEvent {
+    @Override
+    public String type() {
+      return "queue.resumed";
     }
   }
 

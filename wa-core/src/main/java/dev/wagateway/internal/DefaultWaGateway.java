@@ -8,10 +8,18 @@ import dev.wagateway.event.EventStream;
 import dev.wagateway.message.MessageInfo;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.DeadLetterFilter;
+import dev.wagateway.queue.DeadLetters;
+import dev.wagateway.queue.EnqueueResult;
+import dev.wagateway.queue.QueueCounts;
+import dev.wagateway.queue.QueueStats;
+import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.SessionState;
 import dev.wagateway.session.Sessions;
 import dev.wagateway.time.TaskScheduler.Cancellable;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -26,21 +34,28 @@ public final class DefaultWaGateway implements WaGateway {
   private final GatewaySettings settings;
   private final GatewayContext ctx;
   private final EventBus bus = new EventBus();
-  private final MessageBook book = new MessageBook();
-  private final SendPipeline pipeline;
+  private final QueueStore store;
+  private final Capacity capacity;
+  private final Dispatcher dispatcher;
   private final SessionManager sessions;
+  private final DeadLetters deadLetters = new DeadLetterApi();
   private final Object lifecycle = new Object();
   private volatile boolean running;
   private volatile boolean closing;
   private @Nullable Cancellable pruner;
+  private @Nullable Cancellable leaseSweeper;
 
   public DefaultWaGateway(GatewaySettings settings) {
     this.settings = settings;
     this.ctx = new GatewayContext(settings.scheduler(), bus, new Ids(settings.scheduler().clock()),
         settings.sessionStore(), settings.engine(), settings.reconnect(), settings.watchdog());
-    this.pipeline = new SendPipeline(ctx, book, settings.sendTimeout(),
-        settings.maxInFlightPerSession());
-    this.sessions = new SessionManager(ctx, pipeline, settings.maxSessions());
+    this.store = settings.queueStore();
+    this.capacity = new Capacity(settings.queue());
+    SessionManager[] holder = new SessionManager[1];
+    this.dispatcher = new Dispatcher(ctx, store, settings.queue(), settings.sendTimeout(),
+        settings.maxInFlightPerSession(), capacity, id -> holder[0].session(id));
+    this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), dispatcher::forget);
+    holder[0] = sessions;
   }
 
   @Override
@@ -52,9 +67,15 @@ public final class DefaultWaGateway implements WaGateway {
       if (closing) {
         throw new WaException("the gateway was closed; build a new one");
       }
+      // Messages a durable store kept from before: count them, and free any lease a crash left.
+      QueueCounts found = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
+      capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
+      store.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
       sessions.start();
       pruner = ctx.scheduler().scheduleAtFixedRate(PRUNE_INTERVAL, PRUNE_INTERVAL, () ->
-          book.pruneBefore(ctx.scheduler().now().minus(settings.messageRetention())));
+          store.pruneFinished(ctx.scheduler().now().minus(settings.messageRetention())));
+      leaseSweeper = ctx.scheduler().scheduleAtFixedRate(PRUNE_INTERVAL, PRUNE_INTERVAL, () ->
+          store.requeueExpiredLeases(ctx.scheduler().now()));
       running = true;
       log.info("gateway running on the {} engine", settings.engine().name());
     }
@@ -85,17 +106,90 @@ public final class DefaultWaGateway implements WaGateway {
     if (s.state() == SessionState.RESTRICTED) {
       throw new IllegalSessionStateException(s.id, SessionState.RESTRICTED, "send");
     }
-    OutboundMessage m = new OutboundMessage(ctx.ids().next("msg"), request, ctx.scheduler().now());
+    Instant now = ctx.scheduler().now();
+    OutboundMessage m = new OutboundMessage(ctx.ids().next("msg"), request, now);
+    capacity.acquire();
+    EnqueueResult result;
+    try {
+      result = store.enqueue(m, now, settings.queue().idempotencyWindow());
+    } catch (RuntimeException e) {
+      capacity.release();
+      throw e;
+    }
+    if (result instanceof EnqueueResult.Duplicate d) {
+      capacity.release();
+      log.debug("idempotency key seen before: returning message {}", d.originalId());
+      return store.get(d.originalId()).map(MessageInfo::message)
+          .orElseGet(() -> new OutboundMessage(d.originalId(), request, now));
+    }
+    MessageInfo accepted = ((EnqueueResult.Accepted) result).message();
     try (var mdc = Mdc.message(m.id()); var sm = Mdc.session(s.id)) {
       log.debug("accepted {} message {} to {}", m.content().type(), m.id(), m.to());
     }
-    pipeline.submit(s, m);
+    dispatcher.onEnqueued(m, accepted.availableAt());
     return m;
   }
 
   @Override
   public Optional<MessageInfo> message(String messageId) {
-    return book.get(messageId).map(MessageBook.Entry::info);
+    return store.get(messageId);
+  }
+
+  @Override
+  public boolean cancel(String messageId) {
+    if (store.cancel(messageId, ctx.scheduler().now()).isEmpty()) {
+      return false;
+    }
+    capacity.release();
+    return true;
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  @Override
+  public QueueStats queueStats() {
+    return dispatcher;
+  }
+
+  private final class DeadLetterApi implements DeadLetters {
+    @Override
+    public List<MessageInfo> list(DeadLetterFilter filter) {
+      return store.deadLetters(filter);
+    }
+
+    @Override
+    public Optional<MessageInfo> get(String messageId) {
+      return store.get(messageId).filter(i -> i.status() == dev.wagateway.message.MessageStatus.DEAD_LETTERED);
+    }
+
+    @Override
+    public boolean replay(String messageId) {
+      if (store.replay(messageId, ctx.scheduler().now()).isEmpty()) {
+        return false;
+      }
+      capacity.force(1);
+      store.get(messageId).ifPresent(info -> dispatcher.signal(info.message().sessionId()));
+      return true;
+    }
+
+    @Override
+    public int replayAll(DeadLetterFilter filter) {
+      int n = 0;
+      for (MessageInfo m : store.deadLetters(filter)) {
+        if (replay(m.id())) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int purge(DeadLetterFilter filter) {
+      return store.purge(filter);
+    }
   }
 
   @Override
@@ -112,7 +206,7 @@ public final class DefaultWaGateway implements WaGateway {
       closing = true;
     }
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-    while (pipeline.inFlight() > 0 && System.nanoTime() < deadline) {
+    while (dispatcher.inFlight() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -120,16 +214,19 @@ public final class DefaultWaGateway implements WaGateway {
         break;
       }
     }
-    if (pipeline.inFlight() > 0) {
-      log.warn("shutdown timeout: {} sends still awaited an answer", pipeline.inFlight());
+    if (dispatcher.inFlight() > 0) {
+      log.warn("shutdown timeout: {} sends still awaited an answer", dispatcher.inFlight());
     }
-    int waiting = pipeline.waitingTotal();
-    if (waiting > 0) {
-      log.warn("{} accepted messages were still waiting and are not kept: the in-memory send path"
+    long waiting = dispatcher.total().waiting();
+    if (waiting > 0 && store instanceof dev.wagateway.queue.InMemoryQueueStore) {
+      log.warn("{} accepted messages were still waiting and are lost: the in-memory queue store"
           + " does not survive a restart", waiting);
     }
     if (pruner != null) {
       pruner.cancel();
+    }
+    if (leaseSweeper != null) {
+      leaseSweeper.cancel();
     }
     sessions.stopAll();
     running = false;

@@ -1,6 +1,8 @@
 package dev.wagateway.internal;
 
 import dev.wagateway.engine.Engine;
+import dev.wagateway.queue.QueueConfig;
+import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.WatchdogPolicy;
 import dev.wagateway.store.SessionStore;
@@ -13,6 +15,8 @@ public record GatewaySettings(
     boolean ownsScheduler,
     Engine engine,
     SessionStore sessionStore,
+    QueueStore queueStore,
+    QueueConfig queue,
     ReconnectPolicy reconnect,
     WatchdogPolicy watchdog,
     int maxSessions,

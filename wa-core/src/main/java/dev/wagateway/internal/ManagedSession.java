@@ -57,6 +57,7 @@ final class ManagedSession {
   private volatile long generation;
   private volatile @Nullable Jid self;
   private volatile @Nullable Instant lastActivity;
+  private volatile @Nullable Instant pairedAt;
   private @Nullable Instant degradedSince;
   private int attempt;
   private final ArrayDeque<Instant> recentReconnects = new ArrayDeque<>();
@@ -70,12 +71,18 @@ final class ManagedSession {
     this.createdAt = record.createdAt();
     this.options = record.options();
     this.self = record.self();
+    this.pairedAt = record.pairedAt();
     this.backoff = ctx.reconnect().intervalFunction();
     this.stateSince = ctx.scheduler().now();
   }
 
   SessionState state() {
     return state;
+  }
+
+  /** When the session was paired with its current credentials, if it is. */
+  @Nullable Instant pairedAt() {
+    return pairedAt;
   }
 
   SessionOptions options() {
@@ -224,6 +231,7 @@ final class ManagedSession {
       log.error("wiping the credentials of session {} failed: {}", id, e.getMessage());
     }
     self = null;
+    pairedAt = null;
   }
 
   private void transition(SessionState to, String why) {
@@ -382,7 +390,8 @@ final class ManagedSession {
           Instant now = ctx.scheduler().now();
           try {
             SessionRecord r = ctx.store().load(id).orElse(SessionRecord.create(id, options, createdAt));
-            ctx.store().save(r.withCredentials(account, credentials, now));
+            ctx.store().save(r.paired(account, credentials, now));
+            pairedAt = now;
           } catch (StoreException e) {
             log.error("session {} paired but its credentials could not be stored: {}", id,
                 e.getMessage());

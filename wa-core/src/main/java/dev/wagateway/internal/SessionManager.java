@@ -31,13 +31,16 @@ final class SessionManager implements Sessions {
   private final int maxSessions;
   private final ConcurrentMap<String, ManagedSession> sessions = new ConcurrentHashMap<>();
   private final Object createLock = new Object();
+  private final java.util.function.Consumer<String> onDeleted;
   private volatile boolean running;
   private @Nullable Cancellable watchdog;
 
-  SessionManager(GatewayContext ctx, ManagedSession.Hooks hooks, int maxSessions) {
+  SessionManager(GatewayContext ctx, ManagedSession.Hooks hooks, int maxSessions,
+      java.util.function.Consumer<String> onDeleted) {
     this.ctx = ctx;
     this.hooks = hooks;
     this.maxSessions = maxSessions;
+    this.onDeleted = onDeleted;
   }
 
   /** Loads stored sessions, starts the auto-start ones and the watchdog. */
@@ -151,6 +154,7 @@ final class SessionManager implements Sessions {
     }
     s.stop("deleted");
     sessions.remove(id, s);
+    onDeleted.accept(id);
     ctx.store().delete(id);
     ctx.bus().publish(new GatewayEvent.SessionDeleted(ctx.ids().next("evt"), ctx.scheduler().now(), id));
     log.info("session {} deleted", id);

@@ -72,9 +72,12 @@ public enum SessionState {
     };
   }
 
-  /** True when messages can be handed to the engine. */
+  /**
+   * True when messages can be handed to the engine. Not while DEGRADED: a silent connection would
+   * swallow sends and burn their attempts; they wait for the probe's answer or the reconnect.
+   */
   public boolean canSend() {
-    return this == CONNECTED || this == DEGRADED;
+    return this == CONNECTED;
   }
 
   /** True for states a session can be started from. */

@@ -11,6 +11,8 @@ import dev.wagateway.event.SubscribeOptions;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ class ConcurrentGatewayTest {
     SimulatedNetwork network = new SimulatedNetwork(scheduler,
         SimulatedConfig.defaults().withLatency(Duration.ofMillis(1)).withReadDelay(Duration.ofMillis(5)));
     try (WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queue(QueueConfig.defaults().withPacing(PacingPolicy.off()))
         .reconnectPolicy(ReconnectPolicy.defaults().withLoopDetection(1000, Duration.ofMinutes(1)))
         .build()) {
       ConcurrentLinkedQueue<GatewayEvent.MessageStatusChanged> statusEvents = new ConcurrentLinkedQueue<>();
@@ -79,15 +82,12 @@ class ConcurrentGatewayTest {
       pool.shutdownNow();
       assertThat(sent).hasSize(4_000);
 
-      // every accepted message ends READ (sends that raced a drop are the only FAILED ones)
-      await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(m -> {
-        MessageStatus s = gw.message(m.id()).orElseThrow().status();
-        return s == MessageStatus.READ || s == MessageStatus.FAILED;
-      }));
-      long read = sent.stream().filter(m -> gw.message(m.id()).orElseThrow().status() == MessageStatus.READ).count();
-      long failed = sent.size() - read;
-      assertThat(read).isGreaterThanOrEqualTo(4_000 - 10 * 32);
-      // the network saw each READ message exactly once
+      // every accepted message ends READ: sends that raced a dropped connection are retried
+      await().atMost(Duration.ofSeconds(60)).until(() -> sent.stream().allMatch(m ->
+          gw.message(m.id()).orElseThrow().status() == MessageStatus.READ));
+      long read = sent.size();
+      long retried = sent.stream().filter(m -> gw.message(m.id()).orElseThrow().attempts() > 1).count();
+      // the network saw each message exactly once
       Map<String, Long> perId = network.sentMessages().stream()
           .collect(Collectors.groupingBy(SimulatedNetwork.SentMessage::gatewayMessageId, Collectors.counting()));
       assertThat(perId.values()).allMatch(n -> n == 1);
@@ -101,11 +101,13 @@ class ConcurrentGatewayTest {
       }
       for (List<MessageStatus> statuses : byMessage.values()) {
         for (int i = 1; i < statuses.size(); i++) {
-          assertThat(statuses.get(i - 1).canAdvanceTo(statuses.get(i)))
-              .as("%s then %s", statuses.get(i - 1), statuses.get(i)).isTrue();
+          MessageStatus a = statuses.get(i - 1);
+          MessageStatus b = statuses.get(i);
+          boolean retry = a == MessageStatus.FAILED && b == MessageStatus.QUEUED;
+          assertThat(a.canAdvanceTo(b) || retry).as("%s then %s", a, b).isTrue();
         }
       }
-      System.out.printf("concurrent send: %d READ, %d FAILED (raced a dropped connection)%n", read, failed);
+      System.out.printf("concurrent send: %d READ, %d needed a retry%n", read, retried);
     } finally {
       scheduler.close();
     }

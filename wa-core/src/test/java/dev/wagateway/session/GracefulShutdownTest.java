@@ -13,6 +13,8 @@ import dev.wagateway.event.SubscribeOptions;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ class GracefulShutdownTest {
     SimulatedNetwork network = new SimulatedNetwork(scheduler,
         SimulatedConfig.defaults().withLatency(Duration.ofMillis(300)));
     WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queue(QueueConfig.defaults().withPacing(PacingPolicy.off()))
         .shutdownTimeout(Duration.ofSeconds(10)).build();
     List<GatewayEvent> events = new ArrayList<>();
     gw.events().subscribe(events::add, SubscribeOptions.sync("all"));
@@ -40,7 +43,7 @@ class GracefulShutdownTest {
 
       List<OutboundMessage> sent = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        sent.add(gw.send(MessageRequest.builder().session("a").to("+44 7700 900222").text("m" + i).build()));
+        sent.add(gw.send(MessageRequest.builder().session("a").to("+44 7700 9002" + (10 + i)).text("m" + i).build()));
       }
       await().atMost(Duration.ofSeconds(5)).until(() ->
           gw.message(sent.get(19).id()).orElseThrow().status() == MessageStatus.SENDING);

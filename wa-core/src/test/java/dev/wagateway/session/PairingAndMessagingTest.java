@@ -111,7 +111,9 @@ class PairingAndMessagingTest {
         h.time.advance(Duration.ofMillis(7)); // interleave sends with acks and receipts
       }
     }
-    h.time.advance(Duration.ofSeconds(5));
+    // Per recipient one message is in flight at a time (order is kept even across retries), so
+    // 500 messages to one peer take 500 round trips of 20 ms.
+    h.time.advance(Duration.ofSeconds(15));
 
     for (OutboundMessage m : sent) {
       assertThat(h.gateway.message(m.id()).orElseThrow().status()).as(m.id()).isEqualTo(MessageStatus.READ);
@@ -161,7 +163,7 @@ class PairingAndMessagingTest {
   }
 
   @Test
-  void priorityGoesFirstAndFifoHoldsWithinAPriority() {
+  void priorityGoesFirstAcrossRecipientsAndFifoHoldsPerRecipient() {
     h.pair("a", ALICE);
     h.gateway.sessions().stop("a");
     List<String> ids = new ArrayList<>();
@@ -169,7 +171,7 @@ class PairingAndMessagingTest {
       ids.add(h.gateway.send(MessageRequest.builder().session("a").to(BOB).text("low " + i)
           .priority(Priority.LOW).build()).id());
     }
-    String urgent = h.gateway.send(MessageRequest.builder().session("a").to(BOB).text("otp")
+    String urgent = h.gateway.send(MessageRequest.builder().session("a").to("+1 415 555 0100").text("otp")
         .priority(Priority.HIGH).build()).id();
     h.gateway.sessions().start("a");
     h.time.advance(Duration.ofSeconds(1));
@@ -195,13 +197,13 @@ class PairingAndMessagingTest {
     h.gateway.sessions().start("a");
     h.time.advance(Duration.ofSeconds(1));
     var info = h.gateway.message(expiring.id()).orElseThrow();
-    assertThat(info.status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(info.history().get(info.history().size() - 1).failure().type())
-        .isEqualTo(dev.wagateway.message.FailureType.EXPIRED);
+    assertThat(info.status()).isEqualTo(MessageStatus.DEAD_LETTERED);
+    assertThat(info.attempts()).as("never handed to the engine").isZero();
+    assertThat(info.lastFailure().type()).isEqualTo(dev.wagateway.message.FailureType.EXPIRED);
   }
 
   @Test
-  void aSwallowedSendTimesOutAsTransient() {
+  void aSwallowedSendTimesOutAndIsRetried() {
     SimHarness fast = new SimHarness(SimulatedConfig.defaults(), b -> b.sendTimeout(Duration.ofSeconds(5)));
     try {
       fast.pair("a", ALICE);
@@ -211,8 +213,15 @@ class PairingAndMessagingTest {
       assertThat(fast.gateway.message(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENDING);
       fast.time.advance(Duration.ofSeconds(2));
       var info = fast.gateway.message(m.id()).orElseThrow();
-      assertThat(info.status()).isEqualTo(MessageStatus.FAILED);
-      assertThat(info.history().get(info.history().size() - 1).failure().code()).isEqualTo("timeout");
+      assertThat(info.status()).isEqualTo(MessageStatus.QUEUED);
+      assertThat(info.lastFailure().code()).isEqualTo("timeout");
+      fast.time.advance(Duration.ofSeconds(10));
+      info = fast.gateway.message(m.id()).orElseThrow();
+      assertThat(info.status()).isEqualTo(MessageStatus.READ);
+      assertThat(info.attempts()).isEqualTo(2);
+      assertThat(info.history()).extracting(c -> c.status()).containsExactly(MessageStatus.QUEUED,
+          MessageStatus.SENDING, MessageStatus.FAILED, MessageStatus.QUEUED, MessageStatus.SENDING,
+          MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ);
     } finally {
       fast.close();
     }
@@ -226,9 +235,9 @@ class PairingAndMessagingTest {
       var m = closed.gateway.send(MessageRequest.builder().session("a").to("+1 415 555 0100").text("hi").build());
       closed.time.advance(Duration.ofSeconds(1));
       var info = closed.gateway.message(m.id()).orElseThrow();
-      assertThat(info.status()).isEqualTo(MessageStatus.FAILED);
-      assertThat(info.history().get(info.history().size() - 1).failure().type())
-          .isEqualTo(dev.wagateway.message.FailureType.RECIPIENT_INVALID);
+      assertThat(info.status()).as("permanent: no retry").isEqualTo(MessageStatus.DEAD_LETTERED);
+      assertThat(info.attempts()).isEqualTo(1);
+      assertThat(info.lastFailure().type()).isEqualTo(dev.wagateway.message.FailureType.RECIPIENT_INVALID);
     } finally {
       closed.close();
     }

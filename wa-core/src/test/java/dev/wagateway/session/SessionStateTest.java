@@ -69,8 +69,8 @@ class SessionStateTest {
   }
 
   @Test
-  void onlyConnectedAndDegradedCanSend() {
+  void onlyConnectedCanSend() {
     assertThat(EnumSet.allOf(SessionState.class).stream().filter(SessionState::canSend))
-        .containsExactlyInAnyOrder(CONNECTED, DEGRADED);
+        .containsExactly(CONNECTED);
   }
 }

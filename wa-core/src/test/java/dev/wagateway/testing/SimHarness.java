@@ -8,6 +8,8 @@ import dev.wagateway.engine.simulated.SimulatedConfig;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.event.SubscribeOptions;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.session.SessionInfo;
 import dev.wagateway.session.SessionOptions;
 import dev.wagateway.session.SessionState;
@@ -18,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A gateway on the simulated network and virtual time, with every event recorded synchronously.
+ * A gateway on the simulated network and virtual time (pacing off), with every event recorded
+ * synchronously.
  * Public so that other modules' tests (through the test-jar) drive scenarios the same way.
  */
 public final class SimHarness implements AutoCloseable {
@@ -33,7 +36,9 @@ public final class SimHarness implements AutoCloseable {
 
   public SimHarness(SimulatedConfig config, Consumer<WaGatewayBuilder> customizer) {
     network = new SimulatedNetwork(time, config);
+    // Pacing off unless a test turns it on: scenarios are about lifecycle, not anti-ban limits.
     WaGatewayBuilder b = WaGateway.builder().scheduler(time).engine(network.engine())
+        .queue(QueueConfig.defaults().withPacing(PacingPolicy.off()))
         .shutdownTimeout(Duration.ZERO);
     customizer.accept(b);
     gateway = b.build();

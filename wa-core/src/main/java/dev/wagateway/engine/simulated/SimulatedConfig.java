@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Timing and behaviour of a {@link SimulatedNetwork}; all durations run on the network's scheduler.
  *
  * @param latency from a request to its answer (connect, send ack, delivery to a peer)
- * @param deliveryDelay from the ack (SENT) to the DELIVERED receipt when the recipient is reachable
+ * @param deliveryDelay from the ack (SENT) to the DELIVERED receipt; null: no receipts at all
  * @param readDelay from DELIVERED to READ (and PLAYED for voice notes); null: never read
  * @param qrValidity how long each QR code lives before a new one is issued
  * @param qrRefreshes how many QR codes are issued before pairing fails (as WhatsApp gives up)
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record SimulatedConfig(
     Duration latency,
-    Duration deliveryDelay,
+    @Nullable Duration deliveryDelay,
     @Nullable Duration readDelay,
     Duration qrValidity,
     int qrRefreshes,
@@ -27,7 +27,6 @@ public record SimulatedConfig(
 
   public SimulatedConfig {
     Objects.requireNonNull(latency, "latency");
-    Objects.requireNonNull(deliveryDelay, "deliveryDelay");
     Objects.requireNonNull(qrValidity, "qrValidity");
     Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
     if (qrRefreshes < 1) {
@@ -41,9 +40,12 @@ public record SimulatedConfig(
         Duration.ofSeconds(20), 6, Duration.ofSeconds(25), true);
   }
 
-  /** No latency and no receipts: for throughput benchmarks of the gateway itself. */
+  /**
+   * No latency (sends are answered on the caller's thread) and no receipts: for throughput
+   * benchmarks of the gateway itself.
+   */
   public static SimulatedConfig instant() {
-    return new SimulatedConfig(Duration.ZERO, Duration.ZERO, null, Duration.ofSeconds(20), 6,
+    return new SimulatedConfig(Duration.ZERO, null, null, Duration.ofSeconds(20), 6,
         Duration.ofSeconds(25), true);
   }
 

@@ -1,0 +1,546 @@
+package dev.wagateway.internal;
+
+import dev.wagateway.engine.EngineConnection;
+import dev.wagateway.engine.EngineSendException;
+import dev.wagateway.engine.SendAck;
+import dev.wagateway.event.GatewayEvent;
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.message.StatusLog;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
+import dev.wagateway.queue.QueueCounts;
+import dev.wagateway.queue.QueueStats;
+import dev.wagateway.queue.QueueStore;
+import dev.wagateway.queue.QueueStore.Claimed;
+import dev.wagateway.time.TaskScheduler.Cancellable;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes due messages from the {@link QueueStore} and hands them to each session's engine
+ * connection: one drain at a time per session (a lane), at most {@code maxInFlight} unanswered
+ * sends, pacing before every send, retries with backoff, dead letters, a failure breaker, and a
+ * status event for every change.
+ */
+final class Dispatcher implements ManagedSession.Hooks, QueueStats {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int MAX_EARLY_RECEIPTS = 10_000;
+
+  private final GatewayContext ctx;
+  private final QueueStore store;
+  private final QueueConfig config;
+  private final PacingPolicy pacing;
+  private final IntervalFunction backoff;
+  private final Duration sendTimeout;
+  private final Duration lease;
+  private final int maxInFlight;
+  private final Capacity capacity;
+  private final Function<String, ManagedSession> sessions;
+  private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LongAdder> rateLimitHits = new ConcurrentHashMap<>();
+  private final LongAdder sent = new LongAdder();
+  private final AtomicLong lagNanosEwma = new AtomicLong();
+  private final AtomicInteger inFlightTotal = new AtomicInteger();
+
+  private record Receipt(MessageStatus status, Instant at) {}
+
+  /** Per-session dispatch state. Pacing fields are touched only by the lane's drain. */
+  private final class Lane {
+    final String sessionId;
+    final AtomicInteger signals = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger consecutiveFailures = new AtomicInteger();
+    volatile @Nullable Instant pausedUntil;
+    // token bucket
+    double tokens;
+    @Nullable Instant tokensAt;
+    // recipient gap, caps
+    final Map<String, Instant> lastSentTo = new HashMap<>();
+    final Set<String> knownContacts = new HashSet<>();
+    long capDay = Long.MIN_VALUE;
+    long sentOnCapDay;
+    long contactsDay = Long.MIN_VALUE;
+    long newContactsToday;
+    // wake-up timer, guarded by "this"
+    @Nullable Cancellable wake;
+    @Nullable Instant wakeAt;
+
+    Lane(String sessionId) {
+      this.sessionId = sessionId;
+      this.tokens = pacing.burst();
+    }
+  }
+
+  Dispatcher(GatewayContext ctx, QueueStore store, QueueConfig config, Duration sendTimeout,
+      int maxInFlight, Capacity capacity, Function<String, ManagedSession> sessions) {
+    this.ctx = ctx;
+    this.store = store;
+    this.config = config;
+    this.pacing = config.pacing();
+    this.backoff = config.retry().intervalFunction();
+    this.sendTimeout = sendTimeout;
+    this.lease = sendTimeout.plus(Duration.ofMinutes(1));
+    this.maxInFlight = maxInFlight;
+    this.capacity = capacity;
+    this.sessions = sessions;
+    store.setChangeListener(this::publish);
+  }
+
+  private Lane lane(String sessionId) {
+    return lanes.computeIfAbsent(sessionId, Lane::new);
+  }
+
+  // ---- triggers ----
+
+  /** A message was stored: drain now, or wake when it is due. */
+  void onEnqueued(OutboundMessage m, Instant dueAt) {
+    Lane lane = lane(m.sessionId());
+    Instant now = ctx.scheduler().now();
+    if (dueAt.isAfter(now)) {
+      wakeAt(lane, dueAt);
+    } else {
+      signal(lane);
+    }
+  }
+
+  @Override
+  public void onSendable(ManagedSession session) {
+    signal(lane(session.id));
+  }
+
+  void signal(String sessionId) {
+    signal(lane(sessionId));
+  }
+
+  private void signal(Lane lane) {
+    if (lane.signals.getAndIncrement() == 0) {
+      ctx.scheduler().execute(() -> run(lane));
+    }
+  }
+
+  /** Drains until no signal arrived during the last pass (no lost wake-ups, one drain per lane). */
+  private void run(Lane lane) {
+    int seen;
+    do {
+      seen = lane.signals.get();
+      try (var m = Mdc.session(lane.sessionId)) {
+        drain(lane);
+      } catch (RuntimeException e) {
+        log.error("dispatch of session {} failed; retrying in 1 s", lane.sessionId, e);
+        wakeAt(lane, ctx.scheduler().now().plusSeconds(1));
+      }
+    } while (!lane.signals.compareAndSet(seen, 0));
+  }
+
+  private void wakeAt(Lane lane, Instant at) {
+    synchronized (lane) {
+      if (lane.wakeAt != null && !at.isBefore(lane.wakeAt)) {
+        return;
+      }
+      if (lane.wake != null) {
+        lane.wake.cancel();
+      }
+      lane.wakeAt = at;
+      Duration delay = Duration.between(ctx.scheduler().now(), at);
+      lane.wake = ctx.scheduler().schedule(delay, () -> {
+        synchronized (lane) {
+          lane.wake = null;
+          lane.wakeAt = null;
+        }
+        signal(lane);
+      });
+    }
+  }
+
+  // ---- the drain ----
+
+  private void drain(Lane lane) {
+    Instant now = ctx.scheduler().now();
+    Instant paused = lane.pausedUntil;
+    if (paused != null) {
+      if (now.isBefore(paused)) {
+        wakeAt(lane, paused);
+        return;
+      }
+      lane.pausedUntil = null;
+      lane.consecutiveFailures.set(0);
+      ctx.bus().publish(new GatewayEvent.SendingResumed(ctx.ids().next("evt"), now, lane.sessionId));
+    }
+    ManagedSession session;
+    try {
+      session = sessions.apply(lane.sessionId);
+    } catch (RuntimeException deleted) {
+      lanes.remove(lane.sessionId);
+      return;
+    }
+    while (true) {
+      EngineConnection conn = session.connectionIfSendable();
+      if (conn == null) {
+        return; // the session signals again when it can send
+      }
+      int room = maxInFlight - lane.inFlight.get();
+      if (room <= 0) {
+        return; // a completion signals again
+      }
+      int want = Math.min(room, config.claimBatch());
+      List<Claimed> batch = store.claim(lane.sessionId, now, want, lease);
+      if (batch.isEmpty()) {
+        store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
+        return;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        Claimed c = batch.get(i);
+        if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
+          releaseRest(batch, i, now);
+          signal(lane);
+          return;
+        }
+        Instant expiresAt = c.message().expiresAt();
+        if (expiresAt != null && !now.isBefore(expiresAt)) {
+          store.deadLetter(c.id(),
+              Failure.of(FailureType.EXPIRED, "expired", "not sent before " + expiresAt), now);
+          capacity.release();
+          continue;
+        }
+        Hold hold = pace(lane, session, c.message(), now);
+        if (hold != null) {
+          store.release(c.id(), hold.until);
+          if (hold.sessionWide) {
+            releaseRest(batch, i + 1, hold.until);
+            wakeAt(lane, hold.until);
+            return;
+          }
+          continue;
+        }
+        send(lane, conn, c, now);
+      }
+      if (batch.size() < want) {
+        store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
+        return;
+      }
+      now = ctx.scheduler().now();
+    }
+  }
+
+  private void releaseRest(List<Claimed> batch, int from, Instant at) {
+    for (int j = from; j < batch.size(); j++) {
+      store.release(batch.get(j).id(), at);
+    }
+  }
+
+  // ---- pacing ----
+
+  private record Hold(Instant until, boolean sessionWide) {}
+
+  private void hit(String limit) {
+    rateLimitHits.computeIfAbsent(limit, k -> new LongAdder()).increment();
+  }
+
+  /** Null to send now, else when the message may go and whether the whole session waits. */
+  private @Nullable Hold pace(Lane lane, ManagedSession session, OutboundMessage m, Instant now) {
+    if (pacing.ratePerSecond() > 0) {
+      if (lane.tokensAt != null) {
+        double elapsed = Duration.between(lane.tokensAt, now).toNanos() / 1e9;
+        lane.tokens = Math.min(pacing.burst(), lane.tokens + elapsed * pacing.ratePerSecond());
+      }
+      lane.tokensAt = now;
+      if (lane.tokens < 1) {
+        hit("session_rate");
+        long waitNanos = (long) Math.ceil((1 - lane.tokens) / pacing.ratePerSecond() * 1e9);
+        return new Hold(now.plusNanos(waitNanos), true);
+      }
+    }
+    String to = m.to().asString();
+    if (!pacing.recipientGap().isZero()) {
+      Instant last = lane.lastSentTo.get(to);
+      if (last != null && now.isBefore(last.plus(pacing.recipientGap()))) {
+        hit("recipient_gap");
+        return new Hold(last.plus(pacing.recipientGap()), false);
+      }
+    }
+    PacingPolicy.WarmUp warmUp = pacing.warmUp();
+    Instant pairedAt = session.pairedAt();
+    if (warmUp != null && pairedAt != null) {
+      long day = Duration.between(pairedAt, now).toDays();
+      if (day != lane.capDay) {
+        lane.capDay = day;
+        lane.sentOnCapDay = 0;
+      }
+      long limit = warmUp.limitOnDay(day);
+      if (limit >= 0 && lane.sentOnCapDay >= limit) {
+        hit("warm_up");
+        return new Hold(pairedAt.plus(Duration.ofDays(day + 1)), true);
+      }
+    }
+    if (pacing.newContactsPerDay() > 0 && !lane.knownContacts.contains(to)) {
+      long day = now.truncatedTo(ChronoUnit.DAYS).getEpochSecond() / 86_400;
+      if (day != lane.contactsDay) {
+        lane.contactsDay = day;
+        lane.newContactsToday = 0;
+      }
+      if (lane.newContactsToday >= pacing.newContactsPerDay()) {
+        hit("new_contacts");
+        return new Hold(now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)), false);
+      }
+    }
+    // The message goes: take what it uses.
+    if (pacing.ratePerSecond() > 0) {
+      lane.tokens -= 1;
+    }
+    if (!pacing.recipientGap().isZero()) {
+      lane.lastSentTo.put(to, now);
+      if (lane.lastSentTo.size() > 50_000) {
+        Instant cutoff = now.minus(pacing.recipientGap());
+        lane.lastSentTo.values().removeIf(t -> t.isBefore(cutoff));
+      }
+    }
+    if (warmUp != null) {
+      lane.sentOnCapDay++;
+    }
+    if (pacing.newContactsPerDay() > 0 && lane.knownContacts.add(to)) {
+      lane.newContactsToday++;
+    }
+    return null;
+  }
+
+  // ---- sending ----
+
+  private void send(Lane lane, EngineConnection conn, Claimed c, Instant now) {
+    OutboundMessage m = c.message();
+    int attempt = c.attempts() + 1;
+    store.markSending(c.id(), now);
+    long lag = Duration.between(c.availableAt(), now).toNanos();
+    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    lane.inFlight.incrementAndGet();
+    inFlightTotal.incrementAndGet();
+    AtomicBoolean done = new AtomicBoolean();
+    CompletableFuture<SendAck> future;
+    try {
+      future = conn.send(m).toCompletableFuture();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    if (future.isDone()) {
+      complete(lane, c, attempt, future, done);
+      return;
+    }
+    Cancellable timeout = ctx.scheduler().schedule(sendTimeout, () -> {
+      if (done.compareAndSet(false, true)) {
+        try (var mdc = Mdc.message(m.id())) {
+          log.warn("send of {} to {} got no answer within {}", m.id(), m.to(), sendTimeout);
+        }
+        finished(lane, c, attempt, null,
+            Failure.of(FailureType.TRANSIENT, "timeout", "no answer within " + sendTimeout));
+      }
+    });
+    CompletableFuture<SendAck> f = future;
+    f.whenComplete((ack, err) -> {
+      timeout.cancel();
+      complete(lane, c, attempt, f, done);
+    });
+  }
+
+  private void complete(Lane lane, Claimed c, int attempt, CompletableFuture<SendAck> f,
+      AtomicBoolean done) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    SendAck ack = null;
+    Failure failure = null;
+    try {
+      ack = f.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      failure = failureOf(e);
+    }
+    finished(lane, c, attempt, ack, failure);
+  }
+
+  private void finished(Lane lane, Claimed c, int attempt, @Nullable SendAck ack,
+      @Nullable Failure failure) {
+    try (var mdc = Mdc.session(lane.sessionId); var mm = Mdc.message(c.id())) {
+      if (ack != null) {
+        accepted(lane, c, attempt, ack);
+      } else {
+        failed(lane, c, attempt, failure);
+      }
+    } finally {
+      lane.inFlight.decrementAndGet();
+      inFlightTotal.decrementAndGet();
+      signal(lane);
+    }
+  }
+
+  private void accepted(Lane lane, Claimed c, int attempt, SendAck ack) {
+    lane.consecutiveFailures.set(0);
+    store.markSent(c.id(), ack.providerMessageId(), ack.at());
+    sent.increment();
+    capacity.release();
+    Receipt early = earlyReceipts.remove(ack.providerMessageId());
+    if (early != null) {
+      applyReceipt(ack.providerMessageId(), early.status(), early.at());
+    }
+  }
+
+  private void failed(Lane lane, Claimed c, int attempt, Failure failure) {
+    Instant now = ctx.scheduler().now();
+    OutboundMessage m = c.message();
+    log.info("attempt {} of message {} to {} failed: {} ({})", attempt, m.id(), m.to(),
+        failure.type(), failure.code());
+    if (failure.type() == FailureType.RATE_LIMITED) {
+      hit("engine");
+      Duration wait = failure.retryAfter() != null ? failure.retryAfter() : config.retry().initialDelay();
+      pause(lane, now.plus(wait), "rate limited by WhatsApp (" + failure.code() + ")");
+    }
+    int streak = lane.consecutiveFailures.incrementAndGet();
+    if (pacing.breakerThreshold() > 0 && streak >= pacing.breakerThreshold()) {
+      pause(lane, now.plus(pacing.breakerPause()), streak + " consecutive send failures");
+    }
+    Instant retryAt = now.plusMillis(backoff.apply(attempt));
+    if (failure.retryAfter() != null && retryAt.isBefore(now.plus(failure.retryAfter()))) {
+      retryAt = now.plus(failure.retryAfter());
+    }
+    Instant expiresAt = m.expiresAt();
+    boolean retry = failure.type().retryable() && attempt < config.retry().maxAttempts()
+        && (expiresAt == null || retryAt.isBefore(expiresAt));
+    if (retry) {
+      store.retry(c.id(), failure, now, retryAt);
+      wakeAt(lane, retryAt);
+    } else {
+      Failure last = failure.type().retryable() && attempt >= config.retry().maxAttempts()
+          ? new Failure(failure.type(), failure.code(),
+              failure.detail() + " (gave up after " + attempt + " attempts)", failure.retryAfter())
+          : failure;
+      store.deadLetter(c.id(), last, now);
+      capacity.release();
+    }
+  }
+
+  private void pause(Lane lane, Instant until, String reason) {
+    Instant current = lane.pausedUntil;
+    if (current != null && !until.isAfter(current)) {
+      return;
+    }
+    lane.pausedUntil = until;
+    log.warn("session {} pauses sending until {}: {}", lane.sessionId, until, reason);
+    ctx.bus().publish(new GatewayEvent.SendingPaused(ctx.ids().next("evt"), ctx.scheduler().now(),
+        lane.sessionId, until, reason));
+    wakeAt(lane, until);
+  }
+
+  private static Failure failureOf(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof EngineSendException ese) {
+      return ese.failure();
+    }
+    return Failure.of(FailureType.TRANSIENT, "engine_error",
+        "the engine failed: " + t.getClass().getSimpleName());
+  }
+
+  // ---- receipts ----
+
+  @Override
+  public void onReceipt(ManagedSession session, String providerMessageId, MessageStatus status,
+      Instant at) {
+    if (!applyReceipt(providerMessageId, status, at)
+        && store.findByProvider(providerMessageId).isEmpty()
+        && earlyReceipts.size() < MAX_EARLY_RECEIPTS) {
+      // The receipt overtook the ack: keep it until the ack links the provider id.
+      earlyReceipts.merge(providerMessageId, new Receipt(status, at),
+          (a, b) -> b.status().ordinal() > a.status().ordinal() ? b : a);
+    }
+  }
+
+  /** Returns true when the receipt moved a message forward (the store's listener publishes it). */
+  private boolean applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
+    return store.applyReceipt(providerMessageId, status, at).isPresent();
+  }
+
+  // ---- events ----
+
+  /** The store's change listener: runs with the message locked, so events are in order. */
+  private void publish(OutboundMessage m, int attempt, StatusLog.Change ch) {
+    ctx.bus().publish(new GatewayEvent.MessageStatusChanged(ctx.ids().next("evt"), ch.at(),
+        m.sessionId(), m.id(), m.to(), m.content().type(), ch.status(), ch.failure(), attempt,
+        m.createdAt()));
+  }
+
+  // ---- lifecycle and stats ----
+
+  int inFlight() {
+    return inFlightTotal.get();
+  }
+
+  void forget(String sessionId) {
+    Lane l = lanes.remove(sessionId);
+    if (l != null) {
+      synchronized (l) {
+        if (l.wake != null) {
+          l.wake.cancel();
+        }
+      }
+    }
+  }
+
+  @Override
+  public Map<String, QueueCounts> bySession() {
+    return store.counts();
+  }
+
+  @Override
+  public Set<String> pausedSessions() {
+    Instant now = ctx.scheduler().now();
+    Set<String> out = new HashSet<>();
+    lanes.forEach((id, l) -> {
+      Instant p = l.pausedUntil;
+      if (p != null && now.isBefore(p)) {
+        out.add(id);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Map<String, Long> rateLimitHits() {
+    Map<String, Long> out = new TreeMap<>();
+    rateLimitHits.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  @Override
+  public long sent() {
+    return sent.sum();
+  }
+
+  @Override
+  public Duration recentDispatchLag() {
+    return Duration.ofNanos(lagNanosEwma.get());
+  }
+}

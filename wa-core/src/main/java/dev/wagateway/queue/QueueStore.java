@@ -1,0 +1,114 @@
+package dev.wagateway.queue;
+
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.MessageInfo;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.message.StatusLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where outbound messages wait, and the record of what happened to them. Implementations are
+ * thread-safe and keep these rules (the contract suite {@code QueueStoreContract} in wa-core's
+ * test-jar checks them against every implementation):
+ *
+ * <ul>
+ *   <li>Per session and recipient, messages leave in enqueue order: only the oldest unfinished
+ *       message of a recipient can be claimed, so a retry is never overtaken.
+ *   <li>Across recipients, due messages are claimed by priority, then enqueue order.
+ *   <li>A claim leases a message; a lease that is neither completed nor released by its expiry is
+ *       returned to the queue by {@link #requeueExpiredLeases}.
+ *   <li>Status only moves as {@link StatusLog} allows; methods return the changes they made.
+ *   <li>Every change, the first QUEUED included, is passed to the {@link ChangeListener} while the
+ *       message is still locked (in a database: inside the transaction), so one message's changes
+ *       reach the listener in the order they were made, whatever thread made them.
+ * </ul>
+ */
+public interface QueueStore {
+
+  /** Receives every status change of every message, in order per message. Must not block. */
+  @FunctionalInterface
+  interface ChangeListener {
+    /** @param attempts attempts made so far (the current one included) */
+    void onChange(OutboundMessage message, int attempts, StatusLog.Change change);
+  }
+
+  /** Sets the one listener (the gateway's); replaces any earlier one. */
+  void setChangeListener(ChangeListener listener);
+
+  /**
+   * Stores a new QUEUED message, due at its {@code notBefore} (or now). With an idempotency key
+   * used for the same session within {@code idempotencyWindow}, stores nothing and returns the
+   * original's id; concurrent calls with one key store exactly one message.
+   */
+  EnqueueResult enqueue(OutboundMessage message, Instant now, Duration idempotencyWindow);
+
+  /** Leases up to {@code max} due messages of a session for {@code lease}; no status change. */
+  List<Claimed> claim(String sessionId, Instant now, int max, Duration lease);
+
+  /**
+   * A leased message.
+   *
+   * @param attempts attempts made before this one
+   * @param availableAt when it became due (for the dispatch lag)
+   */
+  record Claimed(OutboundMessage message, int attempts, Instant availableAt) {
+    public String id() {
+      return message.id();
+    }
+  }
+
+  /** Gives a claimed message back, due at {@code availableAt} (pacing); no status change. */
+  void release(String id, Instant availableAt);
+
+  /** The claimed message goes to the engine now: SENDING, attempts + 1. */
+  Optional<StatusLog.Change> markSending(String id, Instant at);
+
+  /** The engine accepted it: SENT (if still allowed), lease cleared, provider id indexed. */
+  Optional<StatusLog.Change> markSent(String id, String providerMessageId, Instant at);
+
+  /** The attempt failed and another follows at {@code retryAt}: FAILED, then QUEUED. */
+  List<StatusLog.Change> retry(String id, Failure failure, Instant at, Instant retryAt);
+
+  /** No more attempts: FAILED (if the attempt failed now), then DEAD_LETTERED. */
+  List<StatusLog.Change> deadLetter(String id, Failure failure, Instant at);
+
+  /** A receipt for a sent message, by provider id; applied only if it moves the status forward. */
+  Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at);
+
+  /** A receipt that was applied, with the message it moved. */
+  record Receipt(MessageInfo message, StatusLog.Change change) {}
+
+  /** Cancels a message that is waiting (not claimed): FAILED with reason CANCELLED. */
+  Optional<StatusLog.Change> cancel(String id, Instant at);
+
+  Optional<MessageInfo> get(String id);
+
+  /** The message WhatsApp knows by {@code providerMessageId}, once it was sent. */
+  Optional<MessageInfo> findByProvider(String providerMessageId);
+
+  /** Dead letters matching {@code filter}, oldest first. */
+  List<MessageInfo> deadLetters(DeadLetterFilter filter);
+
+  /** A dead letter back to QUEUED, due now, attempts reset (history kept). */
+  Optional<StatusLog.Change> replay(String id, Instant at);
+
+  /** Removes matching dead letters; returns how many. */
+  int purge(DeadLetterFilter filter);
+
+  /** Returns messages whose lease expired to the queue; returns how many. */
+  int requeueExpiredLeases(Instant now);
+
+  /** When the session's next waiting message is due, if it has one. */
+  Optional<Instant> nextDue(String sessionId);
+
+  /** Counts per session with anything queued, active or dead-lettered. */
+  Map<String, QueueCounts> counts();
+
+  /** Forgets finished messages (sent, cancelled) accepted before {@code cutoff}; returns how many. */
+  int pruneFinished(Instant cutoff);
+}
