@@ -25,4 +25,8 @@ public record MessageInfo(
   public String id() {
     return message.id();
   }
+
+  public dev.wagateway.jid.Jid to() {
+    return message.to();
+  }
 }

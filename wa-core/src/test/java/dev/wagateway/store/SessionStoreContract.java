@@ -62,6 +62,16 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void pairingTimeSurvivesAndIsClearedWithTheCredentials() {
+    SessionRecord r = SessionRecord.create("s1", SessionOptions.defaults(), T0)
+        .paired(Jid.ofPhone("+491701234567"), new byte[] {9}, T0.plusSeconds(30));
+    store.save(r);
+    assertThat(store.load("s1").orElseThrow().pairedAt()).isEqualTo(T0.plusSeconds(30));
+    store.save(store.load("s1").orElseThrow().withoutCredentials(T0.plusSeconds(60)));
+    assertThat(store.load("s1").orElseThrow().pairedAt()).isNull();
+  }
+
+  @Test
   void pairingOptionsSurvive() {
     SessionOptions opts = new SessionOptions(PairingMethod.phoneCode("+44 7700 900123"), false);
     store.save(SessionRecord.create("s2", opts, T0));

@@ -1,0 +1,388 @@
+package dev.wagateway.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wagateway.jid.Jid;
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.message.Priority;
+import dev.wagateway.message.StatusLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link QueueStore} keeps. A store module extends this class and supplies an
+ * empty store from {@link #createStore()}.
+ */
+public abstract class QueueStoreContract {
+  protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  protected static final Duration WINDOW = Duration.ofHours(24);
+  protected static final Duration LEASE = Duration.ofSeconds(60);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  protected QueueStore store;
+  protected final List<String> changes = new CopyOnWriteArrayList<>();
+
+  protected abstract QueueStore createStore() throws Exception;
+
+  @BeforeEach
+  void setUpQueueStore() throws Exception {
+    store = createStore();
+    store.setChangeListener((m, attempts, ch) -> changes.add(m.id() + ":" + ch.status()));
+  }
+
+  protected static OutboundMessage msg(String session, String to, Priority p) {
+    return msg(session, to, p, null, null);
+  }
+
+  protected static OutboundMessage msg(String session, String to, Priority p, String key, Instant notBefore) {
+    MessageRequest r = MessageRequest.builder().session(session).to(to).text("x").priority(p)
+        .idempotencyKey(key).notBefore(notBefore).build();
+    return new OutboundMessage("msg_" + IDS.incrementAndGet(), r, T0);
+  }
+
+  protected OutboundMessage put(String session, String to) {
+    OutboundMessage m = msg(session, to, Priority.NORMAL);
+    assertThat(store.enqueue(m, T0, WINDOW)).isInstanceOf(EnqueueResult.Accepted.class);
+    return m;
+  }
+
+  private List<String> claimIds(String session, Instant now, int max) {
+    return store.claim(session, now, max, LEASE).stream().map(QueueStore.Claimed::id).toList();
+  }
+
+  private void sendOk(String id, Instant at) {
+    store.markSending(id, at);
+    store.markSent(id, "P-" + id, at);
+  }
+
+  @Test
+  void enqueueStoresQueuedAndTellsTheListener() {
+    OutboundMessage m = put("s", "+491701111111");
+    assertThat(store.get(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(changes).containsExactly(m.id() + ":QUEUED");
+    assertThat(store.counts().get("s")).isEqualTo(new QueueCounts(1, 0, 0));
+  }
+
+  @Test
+  void claimsByPriorityThenFifoAcrossRecipients() {
+    OutboundMessage low = msg("s", "+491701111111", Priority.LOW);
+    OutboundMessage n1 = msg("s", "+491702222222", Priority.NORMAL);
+    OutboundMessage high = msg("s", "+491703333333", Priority.HIGH);
+    OutboundMessage n2 = msg("s", "+491704444444", Priority.NORMAL);
+    for (OutboundMessage m : List.of(low, n1, high, n2)) {
+      store.enqueue(m, T0, WINDOW);
+    }
+    assertThat(claimIds("s", T0, 10)).containsExactly(high.id(), n1.id(), n2.id(), low.id());
+  }
+
+  @Test
+  void onlyTheOldestUnfinishedMessageOfARecipientIsClaimable() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491701111111");
+    OutboundMessage other = put("s", "+491702222222");
+    assertThat(claimIds("s", T0, 10)).containsExactly(a.id(), other.id());
+    assertThat(claimIds("s", T0, 10)).isEmpty();
+    sendOk(a.id(), T0);
+    assertThat(claimIds("s", T0, 10)).containsExactly(b.id());
+  }
+
+  @Test
+  void aRetryIsNotOvertakenByALaterMessageToTheSameRecipient() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491701111111");
+    assertThat(claimIds("s", T0, 10)).containsExactly(a.id());
+    store.markSending(a.id(), T0);
+    store.retry(a.id(), Failure.of(FailureType.TRANSIENT, "503", "x"), T0, T0.plusSeconds(10));
+    assertThat(claimIds("s", T0.plusSeconds(5), 10)).as("b waits behind a's retry").isEmpty();
+    assertThat(store.nextDue("s")).contains(T0.plusSeconds(10));
+    assertThat(claimIds("s", T0.plusSeconds(10), 10)).containsExactly(a.id());
+    sendOk(a.id(), T0.plusSeconds(10));
+    assertThat(claimIds("s", T0.plusSeconds(10), 10)).containsExactly(b.id());
+  }
+
+  @Test
+  void sessionsAreSeparate() {
+    put("s1", "+491701111111");
+    put("s2", "+491701111111");
+    assertThat(store.claim("s1", T0, 10, LEASE)).hasSize(1);
+    assertThat(store.claim("s2", T0, 10, LEASE)).hasSize(1);
+    assertThat(store.claim("nobody", T0, 10, LEASE)).isEmpty();
+  }
+
+  @Test
+  void scheduledMessagesWaitForNotBefore() {
+    OutboundMessage later = msg("s", "+491701111111", Priority.NORMAL, null, T0.plusSeconds(60));
+    store.enqueue(later, T0, WINDOW);
+    assertThat(store.claim("s", T0.plusSeconds(59), 10, LEASE)).isEmpty();
+    assertThat(store.nextDue("s")).contains(T0.plusSeconds(60));
+    assertThat(claimIds("s", T0.plusSeconds(60), 10)).containsExactly(later.id());
+  }
+
+  @Test
+  void releaseGivesAClaimBackForLaterWithoutAStatusChange() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    store.release(a.id(), T0.plusSeconds(6));
+    assertThat(store.get(a.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(store.counts().get("s")).isEqualTo(new QueueCounts(1, 0, 0));
+    assertThat(store.claim("s", T0.plusSeconds(5), 1, LEASE)).isEmpty();
+    assertThat(claimIds("s", T0.plusSeconds(6), 1)).containsExactly(a.id());
+    assertThat(changes).containsExactly(a.id() + ":QUEUED");
+  }
+
+  @Test
+  void expiredLeasesReturnToTheQueue() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    assertThat(store.requeueExpiredLeases(T0.plusSeconds(59))).isZero();
+    assertThat(store.requeueExpiredLeases(T0.plus(LEASE))).isEqualTo(1);
+    assertThat(claimIds("s", T0.plus(LEASE), 1)).containsExactly(a.id());
+  }
+
+  @Test
+  void aSuccessfulSendRecordsItsHistoryAndProviderId() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    sendOk(a.id(), T0.plusSeconds(1));
+    var info = store.get(a.id()).orElseThrow();
+    assertThat(info.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(info.attempts()).isEqualTo(1);
+    assertThat(info.providerMessageId()).isEqualTo("P-" + a.id());
+    assertThat(store.findByProvider("P-" + a.id())).map(i -> i.id()).contains(a.id());
+    assertThat(info.history()).extracting(StatusLog.Change::status)
+        .containsExactly(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT);
+    assertThat(changes).containsExactly(a.id() + ":QUEUED", a.id() + ":SENDING", a.id() + ":SENT");
+    assertThat(store.counts().getOrDefault("s", QueueCounts.ZERO)).isEqualTo(QueueCounts.ZERO);
+  }
+
+  @Test
+  void receiptsOnlyMoveForward() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    sendOk(a.id(), T0);
+    assertThat(store.applyReceipt("P-" + a.id(), MessageStatus.READ, T0.plusSeconds(2))).isPresent();
+    assertThat(store.applyReceipt("P-" + a.id(), MessageStatus.DELIVERED, T0.plusSeconds(3))).isEmpty();
+    assertThat(store.applyReceipt("P-unknown", MessageStatus.READ, T0)).isEmpty();
+    assertThat(store.get(a.id()).orElseThrow().status()).isEqualTo(MessageStatus.READ);
+  }
+
+  @Test
+  void retryRecordsFailedThenQueued() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    store.markSending(a.id(), T0);
+    Failure f = Failure.of(FailureType.TRANSIENT, "503", "unavailable");
+    assertThat(store.retry(a.id(), f, T0, T0.plusSeconds(4))).extracting(StatusLog.Change::status)
+        .containsExactly(MessageStatus.FAILED, MessageStatus.QUEUED);
+    var info = store.get(a.id()).orElseThrow();
+    assertThat(info.lastFailure()).isEqualTo(f);
+    assertThat(info.availableAt()).isEqualTo(T0.plusSeconds(4));
+    List<QueueStore.Claimed> again = store.claim("s", T0.plusSeconds(4), 1, LEASE);
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void deadLettersAreListedFilteredReplayedAndPurged() {
+    OutboundMessage a = put("s1", "+491701111111");
+    OutboundMessage b = put("s2", "+491702222222");
+    OutboundMessage c = put("s1", "+491703333333");
+    for (String s : List.of("s1", "s2")) {
+      for (QueueStore.Claimed cl : store.claim(s, T0, 10, LEASE)) {
+        store.markSending(cl.id(), T0);
+      }
+    }
+    store.deadLetter(a.id(), Failure.of(FailureType.PERMANENT, "400", "bad"), T0.plusSeconds(1));
+    store.deadLetter(b.id(), Failure.of(FailureType.RECIPIENT_INVALID, "x", "y"), T0.plusSeconds(2));
+    store.deadLetter(c.id(), Failure.of(FailureType.PERMANENT, "400", "bad"), T0.plusSeconds(3));
+    assertThat(store.get(a.id()).orElseThrow().history()).extracting(StatusLog.Change::status)
+        .containsExactly(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.FAILED,
+            MessageStatus.DEAD_LETTERED);
+    assertThat(store.deadLetters(DeadLetterFilter.all())).extracting(i -> i.id())
+        .containsExactly(a.id(), b.id(), c.id());
+    assertThat(store.deadLetters(DeadLetterFilter.all().session("s1"))).hasSize(2);
+    assertThat(store.deadLetters(DeadLetterFilter.all().type(FailureType.RECIPIENT_INVALID)))
+        .extracting(i -> i.id()).containsExactly(b.id());
+    assertThat(store.deadLetters(DeadLetterFilter.all().between(T0.plusSeconds(2), T0.plusSeconds(3))))
+        .extracting(i -> i.id()).containsExactly(b.id());
+    assertThat(store.deadLetters(DeadLetterFilter.all().limit(1))).hasSize(1);
+    assertThat(store.counts().get("s1").deadLettered()).isEqualTo(2);
+
+    assertThat(store.replay(a.id(), T0.plusSeconds(10))).isPresent();
+    assertThat(store.replay(a.id(), T0.plusSeconds(10))).as("only once").isEmpty();
+    var replayed = store.get(a.id()).orElseThrow();
+    assertThat(replayed.status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(replayed.attempts()).isZero();
+    assertThat(claimIds("s1", T0.plusSeconds(10), 10)).containsExactly(a.id());
+
+    assertThat(store.purge(DeadLetterFilter.all().session("s2"))).isEqualTo(1);
+    assertThat(store.get(b.id())).isEmpty();
+    assertThat(store.deadLetters(DeadLetterFilter.all())).extracting(i -> i.id()).containsExactly(c.id());
+  }
+
+  @Test
+  void deadLetteringTheHeadFreesTheNextMessageOfTheRecipient() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491701111111");
+    claimIds("s", T0, 10);
+    store.markSending(a.id(), T0);
+    store.deadLetter(a.id(), Failure.of(FailureType.PERMANENT, "400", "x"), T0);
+    assertThat(claimIds("s", T0, 10)).containsExactly(b.id());
+  }
+
+  @Test
+  void cancelWorksOnlyForWaitingMessages() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491701111111");
+    OutboundMessage c = put("s", "+491702222222");
+    claimIds("s", T0, 1); // a (priority/FIFO first) is claimed
+    assertThat(store.cancel(a.id(), T0)).as("claimed: too late").isEmpty();
+    assertThat(store.cancel(b.id(), T0)).map(StatusLog.Change::status).contains(MessageStatus.FAILED);
+    assertThat(store.get(b.id()).orElseThrow().lastFailure().type()).isEqualTo(FailureType.CANCELLED);
+    assertThat(store.cancel(b.id(), T0)).isEmpty();
+    assertThat(store.cancel(c.id(), T0)).isPresent();
+    sendOk(a.id(), T0);
+    assertThat(store.claim("s", T0, 10, LEASE)).as("cancelled messages never leave").isEmpty();
+    assertThat(store.counts().getOrDefault("s", QueueCounts.ZERO)).isEqualTo(QueueCounts.ZERO);
+  }
+
+  @Test
+  void idempotencyKeyReturnsTheOriginalWithinTheWindow() {
+    OutboundMessage first = msg("s", "+491701111111", Priority.NORMAL, "order-42", null);
+    OutboundMessage again = msg("s", "+491701111111", Priority.NORMAL, "order-42", null);
+    OutboundMessage otherSession = msg("s2", "+491701111111", Priority.NORMAL, "order-42", null);
+    assertThat(store.enqueue(first, T0, WINDOW)).isInstanceOf(EnqueueResult.Accepted.class);
+    assertThat(store.enqueue(again, T0.plusSeconds(5), WINDOW))
+        .isEqualTo(new EnqueueResult.Duplicate(first.id()));
+    assertThat(store.enqueue(otherSession, T0, WINDOW)).isInstanceOf(EnqueueResult.Accepted.class);
+    assertThat(store.get(again.id())).isEmpty();
+    OutboundMessage afterWindow = msg("s", "+491701111111", Priority.NORMAL, "order-42", null);
+    assertThat(store.enqueue(afterWindow, T0.plus(WINDOW).plusSeconds(1), WINDOW))
+        .isInstanceOf(EnqueueResult.Accepted.class);
+  }
+
+  @Test
+  void concurrentEnqueuesWithOneKeyStoreExactlyOne() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<EnqueueResult>> fs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        fs.add(pool.submit(() -> {
+          go.await();
+          return store.enqueue(msg("s", "+491701111111", Priority.NORMAL, "same-key", null), T0, WINDOW);
+        }));
+      }
+      go.countDown();
+      Set<String> ids = new HashSet<>();
+      int accepted = 0;
+      for (Future<EnqueueResult> f : fs) {
+        EnqueueResult r = f.get(10, TimeUnit.SECONDS);
+        if (r instanceof EnqueueResult.Accepted a) {
+          accepted++;
+          ids.add(a.message().id());
+        } else {
+          ids.add(((EnqueueResult.Duplicate) r).originalId());
+        }
+      }
+      assertThat(accepted).isEqualTo(1);
+      assertThat(ids).hasSize(1);
+      assertThat(store.claim("s", T0, 10, LEASE)).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentProducersAndConsumersLoseAndDuplicateNothing() throws Exception {
+    int producers = 4;
+    int perProducer = 2_000;
+    ExecutorService pool = Executors.newFixedThreadPool(producers + 2);
+    Map<String, Integer> claimedCount = new ConcurrentHashMap<>();
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int producer = p;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < perProducer; i++) {
+            store.enqueue(msg("s" + (i % 3), "+4917000" + producer + String.format("%04d", i % 50),
+                Priority.NORMAL), T0, WINDOW);
+          }
+          return null;
+        }));
+      }
+      AtomicLong done = new AtomicLong();
+      for (int c = 0; c < 2; c++) {
+        fs.add(pool.submit(() -> {
+          long idle = 0;
+          while (done.get() < producers * perProducer && idle < 2_000_000) {
+            boolean any = false;
+            for (int s = 0; s < 3; s++) {
+              for (QueueStore.Claimed cl : store.claim("s" + s, T0, 16, LEASE)) {
+                any = true;
+                claimedCount.merge(cl.id(), 1, Integer::sum);
+                store.markSending(cl.id(), T0);
+                store.markSent(cl.id(), "P-" + cl.id(), T0);
+                done.incrementAndGet();
+              }
+            }
+            idle = any ? 0 : idle + 1;
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(claimedCount).hasSize(producers * perProducer);
+    assertThat(claimedCount.values()).containsOnly(1);
+    assertThat(store.counts().values().stream().mapToLong(QueueCounts::waiting).sum()).isZero();
+  }
+
+  @Test
+  void pruneForgetsOnlyFinishedMessages() {
+    OutboundMessage sent = put("s", "+491701111111");
+    OutboundMessage waiting = put("s", "+491702222222");
+    claimIds("s", T0, 1);
+    sendOk(sent.id(), T0);
+    assertThat(store.pruneFinished(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(store.get(sent.id())).isEmpty();
+    assertThat(store.get(waiting.id())).isPresent();
+  }
+
+  @Test
+  void listenerSeesEveryChangeOfAMessageInOrder() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    store.markSending(a.id(), T0);
+    store.retry(a.id(), Failure.of(FailureType.TRANSIENT, "t", "t"), T0, T0);
+    claimIds("s", T0, 1);
+    sendOk(a.id(), T0);
+    store.applyReceipt("P-" + a.id(), MessageStatus.DELIVERED, T0);
+    assertThat(changes).containsExactly(a.id() + ":QUEUED", a.id() + ":SENDING", a.id() + ":FAILED",
+        a.id() + ":QUEUED", a.id() + ":SENDING", a.id() + ":SENT", a.id() + ":DELIVERED");
+    assertThat(store.get(a.id()).orElseThrow().to()).isEqualTo(Jid.ofPhone("+491701111111"));
+  }
+}
