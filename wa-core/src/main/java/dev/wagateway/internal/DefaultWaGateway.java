@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /** The gateway behind {@link WaGateway}; built by {@link dev.wagateway.WaGatewayBuilder}. */
 public final class DefaultWaGateway implements WaGateway {
   private static final Logger log = LoggerFactory.getLogger(DefaultWaGateway.class);
-  private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration MAX_PRUNE_INTERVAL = Duration.ofMinutes(1);
 
   private final GatewaySettings settings;
   private final GatewayContext ctx;
@@ -72,9 +72,13 @@ public final class DefaultWaGateway implements WaGateway {
       capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
       store.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
       sessions.start();
-      pruner = ctx.scheduler().scheduleAtFixedRate(PRUNE_INTERVAL, PRUNE_INTERVAL, () ->
+      // Prune at least twice per retention period, so a short retention bounds memory.
+      Duration half = settings.messageRetention().dividedBy(2);
+      Duration pruneEvery = half.compareTo(MAX_PRUNE_INTERVAL) < 0
+          ? (half.toMillis() < 100 ? Duration.ofMillis(100) : half) : MAX_PRUNE_INTERVAL;
+      pruner = ctx.scheduler().scheduleAtFixedRate(pruneEvery, pruneEvery, () ->
           store.pruneFinished(ctx.scheduler().now().minus(settings.messageRetention())));
-      leaseSweeper = ctx.scheduler().scheduleAtFixedRate(PRUNE_INTERVAL, PRUNE_INTERVAL, () ->
+      leaseSweeper = ctx.scheduler().scheduleAtFixedRate(MAX_PRUNE_INTERVAL, MAX_PRUNE_INTERVAL, () ->
           store.requeueExpiredLeases(ctx.scheduler().now()));
       running = true;
       log.info("gateway running on the {} engine", settings.engine().name());

@@ -381,11 +381,13 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   private void finished(Lane lane, Claimed c, int attempt, @Nullable SendAck ack,
       @Nullable Failure failure) {
-    try (var mdc = Mdc.session(lane.sessionId); var mm = Mdc.message(c.id())) {
+    try {
       if (ack != null) {
-        accepted(lane, c, attempt, ack);
+        accepted(lane, c, attempt, ack); // logs nothing: no MDC work on the hot path
       } else {
-        failed(lane, c, attempt, failure);
+        try (var mdc = Mdc.session(lane.sessionId); var mm = Mdc.message(c.id())) {
+          failed(lane, c, attempt, failure);
+        }
       }
     } finally {
       lane.inFlight.decrementAndGet();

@@ -44,6 +44,9 @@ public final class InMemoryQueueStore implements QueueStore {
   private final ConcurrentHashMap<String, Idem> idempotency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SessionQueue> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  /** Sent and cancelled entries in the order they finished, for pruning without a scan. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Entry> finishedOrder =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile ChangeListener listener = (m, a, c) -> {};
 
   @Override
@@ -72,6 +75,7 @@ public final class InMemoryQueueStore implements QueueStore {
     @Nullable String providerId;
     @Nullable Failure lastFailure;
     @Nullable Instant deadAt;
+    @Nullable Instant finishedAt;
     boolean unfinished = true;
 
     Entry(OutboundMessage message, SessionQueue queue, long seq, Instant availableAt) {
@@ -97,19 +101,17 @@ public final class InMemoryQueueStore implements QueueStore {
     final LinkedHashMap<String, Entry> dead = new LinkedHashMap<>();
     long waiting;
 
-    /** A recipient's new head goes to delayed; claim promotes it once due. */
-    void offerHead(String recipient) {
-      ArrayDeque<Entry> q = byRecipient.get(recipient);
-      if (q != null && !q.isEmpty()) {
-        Entry head = q.peekFirst();
-        if (head.leaseUntil == null) {
-          delayed.add(head);
-        }
+    /** Puts an unclaimed head where claim looks: ready when due at {@code now}, else delayed. */
+    void place(Entry head, Instant now) {
+      if (head.availableAt.isAfter(now)) {
+        delayed.add(head);
+      } else {
+        ready.add(head);
       }
     }
 
     /** Removes a finished entry from its recipient's FIFO and offers the next one. */
-    void finish(Entry e) {
+    void finish(Entry e, Instant now) {
       e.unfinished = false;
       ArrayDeque<Entry> q = byRecipient.get(e.recipient);
       if (q == null) {
@@ -119,8 +121,8 @@ public final class InMemoryQueueStore implements QueueStore {
       q.remove(e);
       if (q.isEmpty()) {
         byRecipient.remove(e.recipient);
-      } else if (wasHead) {
-        offerHead(e.recipient);
+      } else if (wasHead && q.peekFirst().leaseUntil == null) {
+        place(q.peekFirst(), now);
       }
     }
   }
@@ -151,7 +153,7 @@ public final class InMemoryQueueStore implements QueueStore {
       q.addLast(e);
       sq.waiting++;
       if (q.size() == 1) {
-        sq.delayed.add(e);
+        sq.place(e, now);
       }
       return new EnqueueResult.Accepted(e.info());
     }
@@ -206,6 +208,11 @@ public final class InMemoryQueueStore implements QueueStore {
     }
   }
 
+  private void finished(Entry e, Instant at) {
+    e.finishedAt = at;
+    finishedOrder.add(e);
+  }
+
   /**
    * Takes an unfinished entry out of whatever holds it now: its lease (claimed) or, when it is a
    * waiting head, the ready or delayed heap. Afterwards it is counted neither active nor waiting.
@@ -252,7 +259,8 @@ public final class InMemoryQueueStore implements QueueStore {
       byProvider.put(providerMessageId, id);
       if (e.unfinished) {
         takeOut(e);
-        e.queue.finish(e);
+        e.queue.finish(e, at);
+        finished(e, at);
       }
       return e.log.advance(MessageStatus.SENT, at, null, "acknowledged").map(ch -> emit(e, ch));
     }
@@ -303,7 +311,7 @@ public final class InMemoryQueueStore implements QueueStore {
       e.lastFailure = failure;
       if (e.unfinished) {
         takeOut(e);
-        sq.finish(e);
+        sq.finish(e, at);
       }
       e.deadAt = at;
       sq.dead.put(id, e);
@@ -338,7 +346,8 @@ public final class InMemoryQueueStore implements QueueStore {
           .map(c -> emit(e, c));
       e.lastFailure = f;
       takeOut(e);
-      e.queue.finish(e);
+      e.queue.finish(e, at);
+      finished(e, at);
       return ch;
     }
   }
@@ -414,7 +423,7 @@ public final class InMemoryQueueStore implements QueueStore {
       q.addLast(e);
       sq.waiting++;
       if (q.size() == 1) {
-        sq.delayed.add(e);
+        sq.place(e, at);
       }
       return Optional.of(ch);
     }
@@ -493,20 +502,25 @@ public final class InMemoryQueueStore implements QueueStore {
 
   @Override
   public int pruneFinished(Instant cutoff) {
-    int[] n = {0};
-    byId.values().removeIf(e -> {
+    int n = 0;
+    Entry e;
+    while ((e = finishedOrder.peek()) != null) {
+      Instant at = e.finishedAt;
+      if (at != null && !at.isBefore(cutoff)) {
+        break;
+      }
+      finishedOrder.poll();
       synchronized (e.queue) {
-        boolean prunable = !e.unfinished && e.deadAt == null && e.message.createdAt().isBefore(cutoff);
-        if (prunable) {
+        if (e.deadAt == null && !e.unfinished) {
+          byId.remove(e.message.id(), e);
           if (e.providerId != null) {
             byProvider.remove(e.providerId);
           }
-          n[0]++;
+          n++;
         }
-        return prunable;
       }
-    });
+    }
     idempotency.values().removeIf(i -> i.expiresAt().isBefore(cutoff));
-    return n[0];
+    return n;
   }
 }

@@ -109,6 +109,9 @@ public interface QueueStore {
   /** Counts per session with anything queued, active or dead-lettered. */
   Map<String, QueueCounts> counts();
 
-  /** Forgets finished messages (sent, cancelled) accepted before {@code cutoff}; returns how many. */
+  /**
+   * Forgets messages that finished (sent, cancelled) before {@code cutoff}; dead letters stay until
+   * purged. Returns how many were forgotten.
+   */
   int pruneFinished(Instant cutoff);
 }

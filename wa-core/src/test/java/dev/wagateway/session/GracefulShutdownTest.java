@@ -45,16 +45,16 @@ class GracefulShutdownTest {
       for (int i = 0; i < 20; i++) {
         sent.add(gw.send(MessageRequest.builder().session("a").to("+44 7700 9002" + (10 + i)).text("m" + i).build()));
       }
-      await().atMost(Duration.ofSeconds(5)).until(() ->
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() ->
           gw.message(sent.get(19).id()).orElseThrow().status() == MessageStatus.SENDING);
-      long start = System.nanoTime();
+      long inFlightAtClose = sent.stream()
+          .filter(m -> gw.message(m.id()).orElseThrow().status() == MessageStatus.SENDING).count();
       gw.close();
-      long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
-      // every send that was in flight got its answer before the sessions stopped
+      // the sends in flight when close() began (acks take 300 ms) were all answered before it returned
+      assertThat(inFlightAtClose).isPositive();
       assertThat(sent).allSatisfy(m ->
           assertThat(gw.message(m.id()).orElseThrow().status().isAccepted()).as(m.id()).isTrue());
-      assertThat(tookMillis).as("close waited for the 300 ms acks").isGreaterThanOrEqualTo(200);
       assertThat(events.stream().filter(e -> e instanceof GatewayEvent.SessionStateChanged s
           && s.to() == SessionState.STOPPED)).hasSize(1);
       assertThat(gw.isRunning()).isFalse();

@@ -1,0 +1,155 @@
+package dev.wagateway.benchmarks;
+
+import dev.wagateway.WaGateway;
+import dev.wagateway.engine.simulated.SimulatedConfig;
+import dev.wagateway.engine.simulated.SimulatedNetwork;
+import dev.wagateway.event.GatewayEvent;
+import dev.wagateway.event.SubscribeOptions;
+import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
+import dev.wagateway.session.SessionState;
+import dev.wagateway.time.TaskScheduler;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end throughput of the send path: {@code gateway.send} → in-memory queue → dispatcher →
+ * simulated engine (no latency, answers on the caller's thread) → SENT event. Pacing is off: this
+ * measures the gateway, not WhatsApp's limits. Latency is the SENT event's timestamp minus the
+ * message's acceptance time (both from the system clock, microsecond resolution).
+ *
+ * <p>Usage: {@code mvn -B -q -pl benchmarks -am -DskipTests package exec:java
+ * -Dexec.args="[messages] [sessions] [producers] [rounds]"}
+ */
+public final class QueuePipelineBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int messages = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int producers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    System.out.printf(Locale.ROOT, "machine: %d cores, JVM %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(Locale.ROOT, "%d messages per round over %d sessions, %d producer threads%n",
+        messages, sessions, producers);
+    List<double[]> results = new ArrayList<>();
+    for (int r = 0; r <= rounds; r++) {
+      double[] res = round(messages, sessions, producers);
+      System.out.printf(Locale.ROOT, "%s %d: %,.0f msg/s, p50 %.1f ms, p99 %.1f ms%n",
+          r == 0 ? "warm-up" : "round", r, res[0], res[1], res[2]);
+      if (r > 0) {
+        results.add(res);
+      }
+    }
+    double[] tput = results.stream().mapToDouble(x -> x[0]).sorted().toArray();
+    double[] p50 = results.stream().mapToDouble(x -> x[1]).sorted().toArray();
+    double[] p99 = results.stream().mapToDouble(x -> x[2]).sorted().toArray();
+    System.out.printf(Locale.ROOT, "RESULT median of %d rounds: %,.0f msg/s (min %,.0f, max %,.0f),"
+        + " p50 %.1f ms, p99 %.1f ms%n", tput.length, tput[tput.length / 2], tput[0],
+        tput[tput.length - 1], p50[p50.length / 2], p99[p99.length / 2]);
+  }
+
+  /** Returns {throughput msg/s, p50 ms, p99 ms}. */
+  static double[] round(int messages, int sessions, int producers) throws Exception {
+    TaskScheduler scheduler = TaskScheduler.system("bench", 2);
+    SimulatedNetwork network = new SimulatedNetwork(scheduler, SimulatedConfig.instant());
+    network.recordSends(false);
+    QueueConfig queue = QueueConfig.defaults().withPacing(PacingPolicy.off())
+        .withMaxQueued(100_000, QueueConfig.Overflow.BLOCK, Duration.ofMinutes(1));
+    try (WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queue(queue).messageRetention(Duration.ofSeconds(1)).build()) {
+      AtomicLong sentCount = new AtomicLong();
+      AtomicLong lastSentNanos = new AtomicLong();
+      long[] latMicros = new long[messages];
+      AtomicInteger latIdx = new AtomicInteger();
+      CountDownLatch done = new CountDownLatch(1);
+      gw.events().subscribe(e -> {
+        if (e instanceof GatewayEvent.MessageStatusChanged m && m.status() == MessageStatus.SENT) {
+          int i = latIdx.getAndIncrement();
+          if (i < latMicros.length) {
+            latMicros[i] = Duration.between(m.acceptedAt(), m.timestamp()).toNanos() / 1_000;
+          }
+          if (sentCount.incrementAndGet() == messages) {
+            lastSentNanos.set(System.nanoTime());
+            done.countDown();
+          }
+        }
+      }, SubscribeOptions.sync("bench"));
+      gw.start();
+      for (int i = 0; i < sessions; i++) {
+        gw.sessions().create("s" + i);
+        String id = "s" + i;
+        while (network.currentQr(id) == null) {
+          Thread.onSpinWait();
+        }
+        network.scan(network.currentQr(id), "+4917100" + String.format("%05d", i));
+      }
+      while (!gw.sessions().list().stream().allMatch(s -> s.state() == SessionState.CONNECTED)) {
+        Thread.sleep(1);
+      }
+      // Requests are built before the clock starts: the benchmark measures the gateway.
+      MessageRequest[][] requests = new MessageRequest[producers][];
+      for (int p = 0; p < producers; p++) {
+        int n = messages / producers + (p < messages % producers ? 1 : 0);
+        requests[p] = new MessageRequest[n];
+        for (int i = 0; i < n; i++) {
+          requests[p][i] = MessageRequest.builder().session("s" + (i % sessions))
+              .to("+1415" + p + String.format("%06d", i % 10_000)).text("benchmark").build();
+        }
+      }
+      System.gc();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        MessageRequest[] mine = requests[p];
+        Thread t = new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (MessageRequest r : mine) {
+            gw.send(r);
+          }
+        }, "producer-" + p);
+        t.start();
+        threads.add(t);
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      if (!done.await(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new IllegalStateException("only " + sentCount.get() + " of " + messages + " sent in 5 min");
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      double seconds = (lastSentNanos.get() - start) / 1e9;
+      long[] lat = Arrays.copyOf(latMicros, Math.min(latIdx.get(), latMicros.length));
+      Arrays.sort(lat);
+      return new double[] {messages / seconds, lat[lat.length / 2] / 1000.0,
+          lat[(int) (lat.length * 0.99)] / 1000.0};
+    } finally {
+      scheduler.close();
+    }
+  }
+
+  static String gcInfo() {
+    long count = 0;
+    long millis = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += gc.getCollectionCount();
+      millis += gc.getCollectionTime();
+    }
+    return count + " GCs, " + millis + " ms";
+  }
+}
