@@ -9,6 +9,8 @@ import dev.wagateway.message.MessageContent;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.session.SessionState;
 import dev.wagateway.time.TaskScheduler;
 import java.io.PrintStream;
@@ -42,7 +44,12 @@ public final class Demo {
     TaskScheduler scheduler = TaskScheduler.system("demo", 2);
     SimulatedNetwork network = new SimulatedNetwork(scheduler,
         SimulatedConfig.defaults().withReadDelay(Duration.ofMillis(300)));
-    try (WaGateway gateway = WaGateway.builder().scheduler(scheduler).engine(network.engine()).build()) {
+    // Default pacing, except the per-recipient gap: 6 s between messages to one person (Meta's pair
+    // rate) would make this demo take half a minute.
+    QueueConfig queue = QueueConfig.defaults()
+        .withPacing(PacingPolicy.defaults().withRecipientGap(Duration.ofMillis(200)));
+    try (WaGateway gateway = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queue(queue).build()) {
       gateway.events().subscribe(e -> out.println(describe(e)), SubscribeOptions.sync("printer"));
       gateway.start();
 
