@@ -54,7 +54,7 @@ public final class DefaultWaGateway implements WaGateway {
     SessionManager[] holder = new SessionManager[1];
     this.dispatcher = new Dispatcher(ctx, store, settings.queue(), settings.sendTimeout(),
         settings.maxInFlightPerSession(), capacity, id -> holder[0].session(id));
-    this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), dispatcher::forget);
+    this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), this::sessionDeleted);
     holder[0] = sessions;
   }
 
@@ -137,6 +137,20 @@ public final class DefaultWaGateway implements WaGateway {
   @Override
   public Optional<MessageInfo> message(String messageId) {
     return store.get(messageId);
+  }
+
+  /** A deleted session's waiting messages can never go out: cancel them so nothing hangs. */
+  private void sessionDeleted(String sessionId) {
+    dispatcher.forget(sessionId);
+    int cancelled = 0;
+    for (String id : store.unfinishedIds(sessionId)) {
+      if (cancel(id)) {
+        cancelled++;
+      }
+    }
+    if (cancelled > 0) {
+      log.info("session {} deleted: {} waiting messages cancelled", sessionId, cancelled);
+    }
   }
 
   @Override

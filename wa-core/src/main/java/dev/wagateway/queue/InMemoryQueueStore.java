@@ -353,6 +353,20 @@ public final class InMemoryQueueStore implements QueueStore {
   }
 
   @Override
+  public List<String> unfinishedIds(String sessionId) {
+    SessionQueue sq = sessions.get(sessionId);
+    if (sq == null) {
+      return List.of();
+    }
+    synchronized (sq) {
+      List<Entry> all = new ArrayList<>();
+      sq.byRecipient.values().forEach(all::addAll);
+      all.sort(Comparator.comparingLong(e -> e.seq));
+      return all.stream().map(e -> e.message.id()).toList();
+    }
+  }
+
+  @Override
   public Optional<MessageInfo> get(String id) {
     Entry e = entry(id);
     if (e == null) {

@@ -86,6 +86,9 @@ public interface QueueStore {
   /** Cancels a message that is waiting (not claimed): FAILED with reason CANCELLED. */
   Optional<StatusLog.Change> cancel(String id, Instant at);
 
+  /** Ids of a session's messages that are waiting or being sent, oldest first. */
+  List<String> unfinishedIds(String sessionId);
+
   Optional<MessageInfo> get(String id);
 
   /** The message WhatsApp knows by {@code providerMessageId}, once it was sent. */

@@ -216,6 +216,28 @@ class QueueBehaviourTest {
   }
 
   @Test
+  void deletingASessionCancelsItsWaitingMessagesAndFreesTheirSlots() {
+    harness(q -> q.withMaxQueued(3, QueueConfig.Overflow.REJECT, Duration.ZERO));
+    h.pair("a", ALICE);
+    h.gateway.sessions().stop("a");
+    List<OutboundMessage> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(send(recipient(i), "x"));
+    }
+    assertThat(h.gateway.sessions().delete("a")).isTrue();
+    assertThat(waiting).allSatisfy(m -> {
+      MessageInfo info = h.gateway.message(m.id()).orElseThrow();
+      assertThat(info.status()).isEqualTo(MessageStatus.FAILED);
+      assertThat(info.lastFailure().type()).isEqualTo(FailureType.CANCELLED);
+    });
+    h.pair("b", "+44 7700 900222");
+    for (int i = 0; i < 3; i++) { // the three slots are free again
+      h.gateway.send(MessageRequest.builder().session("b").to(recipient(i)).text("y").build());
+    }
+    assertThat(h.gateway.queueStats().bySession()).doesNotContainKey("a");
+  }
+
+  @Test
   void aFullQueueRejectsClearlyAndEveryAcceptedMessageIsStillSent() {
     harness(q -> q.withMaxQueued(50, QueueConfig.Overflow.REJECT, Duration.ZERO));
     h.pair("a", ALICE);

@@ -266,6 +266,19 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void unfinishedIdsListWaitingAndClaimedOldestFirst() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491702222222");
+    OutboundMessage c = put("s", "+491701111111");
+    put("other", "+491701111111");
+    claimIds("s", T0, 1);
+    assertThat(store.unfinishedIds("s")).containsExactly(a.id(), b.id(), c.id());
+    sendOk(a.id(), T0);
+    assertThat(store.unfinishedIds("s")).containsExactly(b.id(), c.id());
+    assertThat(store.unfinishedIds("nobody")).isEmpty();
+  }
+
+  @Test
   void idempotencyKeyReturnsTheOriginalWithinTheWindow() {
     OutboundMessage first = msg("s", "+491701111111", Priority.NORMAL, "order-42", null);
     OutboundMessage again = msg("s", "+491701111111", Priority.NORMAL, "order-42", null);

@@ -282,14 +282,7 @@ final class SimulatedConnection implements EngineConnection {
 
   @Override
   public void close() {
-    synchronized (this) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      state = State.CLOSED;
-      cleanup();
-    }
-    network.detach(this);
+    shutDown();
   }
 
   @Override
@@ -303,15 +296,22 @@ final class SimulatedConnection implements EngineConnection {
 
   /** Ends the connection from the network's side and tells the listener why. */
   void end(Disconnect reason) {
+    if (shutDown()) {
+      listener.onDisconnected(reason);
+    }
+  }
+
+  /** Closes once; returns false if it was closed already. */
+  private boolean shutDown() {
     synchronized (this) {
       if (state == State.CLOSED) {
-        return;
+        return false;
       }
       state = State.CLOSED;
       cleanup();
     }
     network.detach(this);
-    listener.onDisconnected(reason);
+    return true;
   }
 
   private void cleanup() {
