@@ -7,6 +7,8 @@ import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.OutboundMessage;
 import dev.wagateway.queue.DeadLetters;
 import dev.wagateway.queue.QueueStats;
+import dev.wagateway.webhook.WebhookStats;
+import dev.wagateway.webhook.WebhookSubscriptions;
 import dev.wagateway.session.Sessions;
 import java.util.Optional;
 
@@ -68,6 +70,12 @@ public interface WaGateway extends AutoCloseable {
 
   /** A read-only view of the outbound queue, for metrics and health. */
   QueueStats queueStats();
+
+  /** Webhook subscriptions, their delivery logs, redelivery. */
+  WebhookSubscriptions webhooks();
+
+  /** A read-only view of webhook delivery, for metrics and health. */
+  WebhookStats webhookStats();
 
   Engine engine();
 

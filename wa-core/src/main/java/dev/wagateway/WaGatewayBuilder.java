@@ -14,6 +14,12 @@ import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.store.InMemorySessionStore;
 import dev.wagateway.store.SessionStore;
 import dev.wagateway.time.TaskScheduler;
+import dev.wagateway.webhook.InMemoryWebhookOutbox;
+import dev.wagateway.webhook.InMemoryWebhookSubscriptionStore;
+import dev.wagateway.webhook.WebhookConfig;
+import dev.wagateway.webhook.WebhookDeliverer;
+import dev.wagateway.webhook.WebhookOutbox;
+import dev.wagateway.webhook.WebhookSubscriptionStore;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +38,10 @@ public final class WaGatewayBuilder {
   private SessionStore sessionStore = new InMemorySessionStore();
   private QueueStore queueStore = new InMemoryQueueStore();
   private QueueConfig queue = QueueConfig.defaults();
+  private WebhookOutbox webhookOutbox = new InMemoryWebhookOutbox();
+  private WebhookSubscriptionStore webhookSubscriptions = new InMemoryWebhookSubscriptionStore();
+  private WebhookDeliverer webhookDeliverer = WebhookDeliverer.none();
+  private WebhookConfig webhooks = WebhookConfig.defaults();
   private @Nullable EncryptionKeys encryptionKeys;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
@@ -72,6 +82,30 @@ public final class WaGatewayBuilder {
   /** Queue bounds, retries and pacing (default {@link QueueConfig#defaults()}). */
   public WaGatewayBuilder queue(QueueConfig config) {
     this.queue = Objects.requireNonNull(config, "queue");
+    return this;
+  }
+
+  /** Where webhook deliveries wait and are logged (default: in memory). */
+  public WaGatewayBuilder webhookOutbox(WebhookOutbox outbox) {
+    this.webhookOutbox = Objects.requireNonNull(outbox, "webhookOutbox");
+    return this;
+  }
+
+  /** Where webhook subscriptions are kept (default: in memory). */
+  public WaGatewayBuilder webhookSubscriptionStore(WebhookSubscriptionStore store) {
+    this.webhookSubscriptions = Objects.requireNonNull(store, "webhookSubscriptionStore");
+    return this;
+  }
+
+  /** Sends webhook attempts; wa-webhooks has the HTTP one. Without it every attempt fails visibly. */
+  public WaGatewayBuilder webhookDeliverer(WebhookDeliverer deliverer) {
+    this.webhookDeliverer = Objects.requireNonNull(deliverer, "webhookDeliverer");
+    return this;
+  }
+
+  /** Retry schedule and endpoint disabling (default {@link WebhookConfig#defaults()}). */
+  public WaGatewayBuilder webhooks(WebhookConfig config) {
+    this.webhooks = Objects.requireNonNull(config, "webhooks");
     return this;
   }
 
@@ -135,6 +169,7 @@ public final class WaGatewayBuilder {
     SessionStore store = encryptionKeys == null ? sessionStore
         : new EncryptingSessionStore(sessionStore, encryptionKeys);
     return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, queueStore, queue,
+        webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
         maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout));
   }

@@ -121,6 +121,18 @@ public sealed interface GatewayEvent {
     }
   }
 
+  /**
+   * The gateway disabled a webhook endpoint that kept failing. {@code sessionId} is the
+   * subscription's session, or empty for a subscription to all sessions.
+   */
+  record WebhookEndpointDisabled(String id, Instant timestamp, String sessionId,
+      String subscriptionId, String reason) implements GatewayEvent {
+    @Override
+    public String type() {
+      return "webhook.endpoint_disabled";
+    }
+  }
+
   // ---- inbound ----
 
   record MessageReceived(String id, Instant timestamp, String sessionId, InboundMessage message)

@@ -16,6 +16,9 @@ import dev.wagateway.queue.QueueStats;
 import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.SessionState;
 import dev.wagateway.session.Sessions;
+import dev.wagateway.event.SubscribeOptions;
+import dev.wagateway.webhook.WebhookStats;
+import dev.wagateway.webhook.WebhookSubscriptions;
 import dev.wagateway.time.TaskScheduler.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ public final class DefaultWaGateway implements WaGateway {
   private final Dispatcher dispatcher;
   private final SessionManager sessions;
   private final DeadLetters deadLetters = new DeadLetterApi();
+  private final WebhookDispatcher webhooks;
   private final Object lifecycle = new Object();
   private volatile boolean running;
   private volatile boolean closing;
@@ -56,6 +60,10 @@ public final class DefaultWaGateway implements WaGateway {
         settings.maxInFlightPerSession(), capacity, id -> holder[0].session(id));
     this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), this::sessionDeleted);
     holder[0] = sessions;
+    this.webhooks = new WebhookDispatcher(ctx, settings.webhookOutbox(), settings.webhookSubscriptions(),
+        settings.webhookDeliverer(), settings.webhooks());
+    // SYNC: a matching event is in the outbox before publish returns; nothing is lost to a buffer.
+    bus.subscribe(webhooks::onEvent, SubscribeOptions.sync("webhook-outbox"));
   }
 
   @Override
@@ -71,6 +79,7 @@ public final class DefaultWaGateway implements WaGateway {
       QueueCounts found = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
       capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
       store.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
+      webhooks.start();
       sessions.start();
       // Prune at least twice per retention period, so a short retention bounds memory.
       Duration half = settings.messageRetention().dividedBy(2);
@@ -172,6 +181,16 @@ public final class DefaultWaGateway implements WaGateway {
     return dispatcher;
   }
 
+  @Override
+  public WebhookSubscriptions webhooks() {
+    return webhooks;
+  }
+
+  @Override
+  public WebhookStats webhookStats() {
+    return webhooks;
+  }
+
   private final class DeadLetterApi implements DeadLetters {
     @Override
     public List<MessageInfo> list(DeadLetterFilter filter) {
@@ -247,6 +266,15 @@ public final class DefaultWaGateway implements WaGateway {
       leaseSweeper.cancel();
     }
     sessions.stopAll();
+    while (webhooks.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    webhooks.stop();
     running = false;
     bus.close();
     try {

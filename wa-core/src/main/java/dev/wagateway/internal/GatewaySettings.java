@@ -7,6 +7,10 @@ import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.WatchdogPolicy;
 import dev.wagateway.store.SessionStore;
 import dev.wagateway.time.TaskScheduler;
+import dev.wagateway.webhook.WebhookConfig;
+import dev.wagateway.webhook.WebhookDeliverer;
+import dev.wagateway.webhook.WebhookOutbox;
+import dev.wagateway.webhook.WebhookSubscriptionStore;
 import java.time.Duration;
 
 /** The validated settings a gateway is built from; see {@link dev.wagateway.WaGatewayBuilder}. */
@@ -17,6 +21,10 @@ public record GatewaySettings(
     SessionStore sessionStore,
     QueueStore queueStore,
     QueueConfig queue,
+    WebhookOutbox webhookOutbox,
+    WebhookSubscriptionStore webhookSubscriptions,
+    WebhookDeliverer webhookDeliverer,
+    WebhookConfig webhooks,
     ReconnectPolicy reconnect,
     WatchdogPolicy watchdog,
     int maxSessions,
