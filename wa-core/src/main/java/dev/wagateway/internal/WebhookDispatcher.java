@@ -58,7 +58,8 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
   private final WebhookDeliverer deliverer;
   private final WebhookConfig config;
   private final Duration lease;
-  private volatile List<WebhookSubscription> active = List.of();
+  /** Every subscription, enabled or not: a disabled one is paused, its deliveries held, not lost. */
+  private volatile List<WebhookSubscription> all = List.of();
   private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private final AtomicInteger signals = new AtomicInteger();
   private final ConcurrentHashMap<String, EnumMap<DeliveryOutcome, LongAdder>> attempts = new ConcurrentHashMap<>();
@@ -88,7 +89,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
   }
 
   private void refresh() {
-    active = subscriptions.list().stream().filter(WebhookSubscription::enabled).toList();
+    all = subscriptions.list();
   }
 
   private Endpoint endpoint(String subscriptionId) {
@@ -97,9 +98,12 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
 
   // ---- the outbox append, on the publishing thread ----
 
-  /** SYNC listener: every matching subscription gets a delivery before this returns. */
+  /**
+   * SYNC listener: every matching subscription gets a delivery before this returns, including a
+   * disabled one, whose deliveries wait until it is enabled (or deleted).
+   */
   void onEvent(GatewayEvent e) {
-    List<WebhookSubscription> subs = active;
+    List<WebhookSubscription> subs = all;
     if (subs.isEmpty()) {
       return;
     }
@@ -131,9 +135,9 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
   void start() {
     running = true;
     outbox.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
-    if (!active.isEmpty() && deliverer == WebhookDeliverer.none()) {
+    if (!all.isEmpty() && deliverer == WebhookDeliverer.none()) {
       log.warn("{} webhook subscriptions but no WebhookDeliverer: deliveries will fail; add wa-webhooks",
-          active.size());
+          all.size());
     }
     tick = ctx.scheduler().scheduleAtFixedRate(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> {
       Instant now = ctx.scheduler().now();
@@ -200,11 +204,25 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
     }
   }
 
+  /** Free delivery slots over all enabled endpoints: claiming more would only be released again. */
+  private int room() {
+    int room = 0;
+    for (WebhookSubscription s : all) {
+      if (s.enabled()) {
+        room += Math.max(0, s.maxConcurrency() - endpoint(s.id()).inFlight.get());
+      }
+    }
+    return room;
+  }
+
   private void drain() {
     Set<String> busy = new HashSet<>();
     while (running) {
       Instant now = ctx.scheduler().now();
-      List<WebhookDelivery> batch = outbox.claim(now, CLAIM_BATCH, lease);
+      // Deliveries of deleted or disabled subscriptions also need claiming (to die or be held):
+      // always claim at least a few.
+      int want = Math.max(8, Math.min(CLAIM_BATCH, room()));
+      List<WebhookDelivery> batch = outbox.claim(now, want, lease);
       int started = 0;
       for (WebhookDelivery d : batch) {
         WebhookSubscription sub = subscriptions.get(d.subscriptionId()).orElse(null);
@@ -226,7 +244,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
         attempt(sub, ep, d, now);
         started++;
       }
-      if (batch.size() < CLAIM_BATCH || started == 0) {
+      if (batch.size() < want || started == 0) {
         return;
       }
     }

@@ -1,6 +1,7 @@
 /**
- * Reserved for the wa-webhooks module; its issue in the tracker says what lands here. Empty on purpose:
- * no placeholder code pretends to work before then.
+ * HTTP delivery of webhooks ({@link dev.wagateway.webhooks.HttpWebhookDeliverer}), signing in the
+ * Standard Webhooks and {@code X-Hub-Signature-256} forms ({@link dev.wagateway.webhooks.WebhookSigner}),
+ * and the receiver-side {@link dev.wagateway.webhooks.WebhookVerifier}.
  */
 @NullMarked
 package dev.wagateway.webhooks;
