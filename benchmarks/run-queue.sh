@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_bin="${1:+$1/bin/}java"
-mvn -B -q -pl benchmarks -am -DskipTests install
-mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
-cp="benchmarks/target/classes:$(cat benchmarks/target/cp.txt)"
+. benchmarks/lib.sh
+cp=$(benchmark_classpath)
 main=dev.wagateway.benchmarks.QueuePipelineBenchmark
 "$java_bin" -version 2>&1 | head -n 1
 echo "## closed loop, 500,000 messages x 5 rounds, 50 sessions, 2 producers"

@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_bin="${1:+$1/bin/}java"
-mvn -B -q -pl benchmarks -am -DskipTests install
-mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
-cp="benchmarks/target/classes:$(cat benchmarks/target/cp.txt)"
+. benchmarks/lib.sh
+cp=$(benchmark_classpath)
 "$java_bin" -Xmx2g -cp "$cp" dev.wagateway.benchmarks.WebhookDeliveryBenchmark 30000 64 3 | grep -vE "^\["

@@ -234,6 +234,18 @@ public final class DefaultWaGateway implements WaGateway {
     return settings.engine();
   }
 
+  /** Waits (on real time) until {@code count} is zero or the deadline passes. */
+  private static void awaitZero(java.util.function.IntSupplier count, long deadlineNanos) {
+    while (count.getAsInt() > 0 && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   @Override
   public void close() {
     synchronized (lifecycle) {
@@ -243,14 +255,7 @@ public final class DefaultWaGateway implements WaGateway {
       closing = true;
     }
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-    while (dispatcher.inFlight() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    awaitZero(dispatcher::inFlight, deadline);
     if (dispatcher.inFlight() > 0) {
       log.warn("shutdown timeout: {} sends still awaited an answer", dispatcher.inFlight());
     }
@@ -266,14 +271,7 @@ public final class DefaultWaGateway implements WaGateway {
       leaseSweeper.cancel();
     }
     sessions.stopAll();
-    while (webhooks.inFlight() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    awaitZero(webhooks::inFlight, deadline);
     webhooks.stop();
     running = false;
     bus.close();

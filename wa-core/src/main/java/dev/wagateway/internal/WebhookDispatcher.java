@@ -75,6 +75,11 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
     final AtomicInteger inFlight = new AtomicInteger();
     int consecutiveFailures;
     @Nullable Instant failingSince;
+
+    synchronized void healthy() {
+      consecutiveFailures = 0;
+      failingSince = null;
+    }
   }
 
   WebhookDispatcher(GatewayContext ctx, WebhookOutbox outbox, WebhookSubscriptionStore subscriptions,
@@ -297,10 +302,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
       latencyEwmaNanos.getAndUpdate(p -> p == 0 ? lat : p + (lat - p) / 16);
       if (outcome == DeliveryOutcome.SUCCESS) {
         outbox.delivered(d.id(), attempt);
-        synchronized (ep) {
-          ep.consecutiveFailures = 0;
-          ep.failingSince = null;
-        }
+        ep.healthy();
         return;
       }
       int next = d.attempts() + 1;
@@ -397,9 +399,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
     boolean gone = subscriptions.delete(id);
     endpoints.remove(id);
     refresh();
-    // Its pending deliveries become due now and die with a reason instead of waiting forever.
-    outbox.wake(id, ctx.scheduler().now());
-    signal();
+    sendHeldNow(id); // they find no subscription and die with that reason, instead of waiting forever
     return gone;
   }
 
@@ -417,15 +417,16 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
   public WebhookSubscription enable(String id) {
     WebhookSubscription s = require(id).withEnabled(true, null);
     subscriptions.save(s);
-    Endpoint ep = endpoint(id);
-    synchronized (ep) {
-      ep.consecutiveFailures = 0;
-      ep.failingSince = null;
-    }
+    endpoint(id).healthy();
     refresh();
-    outbox.wake(id, ctx.scheduler().now());
-    signal();
+    sendHeldNow(id);
     return s;
+  }
+
+  /** Makes a subscription's waiting deliveries due now and starts a drain. */
+  private void sendHeldNow(String subscriptionId) {
+    outbox.wake(subscriptionId, ctx.scheduler().now());
+    signal();
   }
 
   @Override
