@@ -50,9 +50,10 @@ public final class QueuePipelineBenchmark {
         messages, sessions, producers, rate > 0 ? "offered " + (long) rate + " msg/s" : "closed loop");
     List<double[]> results = new ArrayList<>();
     for (int r = 0; r <= rounds; r++) {
+      String gcBefore = gcInfo();
       double[] res = round(messages, sessions, producers, rate);
-      System.out.printf(Locale.ROOT, "%s %d: %,.0f msg/s, p50 %.3f ms, p99 %.3f ms%n",
-          r == 0 ? "warm-up" : "round", r, res[0], res[1], res[2]);
+      System.out.printf(Locale.ROOT, "%s %d: %,.0f msg/s, p50 %.3f ms, p99 %.3f ms (GC before: %s, after: %s)%n",
+          r == 0 ? "warm-up" : "round", r, res[0], res[1], res[2], gcBefore, gcInfo());
       if (r > 0) {
         results.add(res);
       }
@@ -159,6 +160,7 @@ public final class QueuePipelineBenchmark {
     }
   }
 
+  /** Collections and their total time so far, so a slow round can be matched with GC. */
   static String gcInfo() {
     long count = 0;
     long millis = 0;

@@ -151,7 +151,7 @@ final class SimulatedConnection implements EngineConnection {
   }
 
   /** Called by the network when the phone scanned our QR or entered our code. */
-  void paired(Jid account, byte[] credentials, int deviceNo) {
+  void paired(Jid account, byte[] credentials) {
     synchronized (this) {
       if (state != State.PAIRING) {
         return;

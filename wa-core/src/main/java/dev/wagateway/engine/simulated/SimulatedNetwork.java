@@ -49,7 +49,6 @@ public final class SimulatedNetwork {
   private final Map<String, List<Consumer<EngineListener>>> offline = new HashMap<>();
   private final Map<String, SimulatedConnection> pendingQr = new HashMap<>();
   private final Map<String, SimulatedConnection> pendingCodes = new HashMap<>();
-  private final Map<String, String> sessionByPhoneDevice = new HashMap<>();
 
   private final AtomicLong sendSequence = new AtomicLong();
   private final ConcurrentLinkedQueue<SentMessage> sent = new ConcurrentLinkedQueue<>();
@@ -133,16 +132,12 @@ public final class SimulatedNetwork {
   private void link(SimulatedConnection c, String phone) {
     byte[] token = new byte[32];
     random.nextBytes(token);
-    int deviceNo;
     synchronized (this) {
-      Set<String> devices = devicesByPhone.computeIfAbsent(phone, p -> new HashSet<>());
-      devices.add(b64(token));
-      deviceNo = devices.size();
+      devicesByPhone.computeIfAbsent(phone, p -> new HashSet<>()).add(b64(token));
       devicesByToken.put(b64(token), new Device(phone, c.sessionId()));
-      sessionByPhoneDevice.put(phone + ":" + c.sessionId(), b64(token));
       registered.add(phone);
     }
-    c.paired(Jid.ofPhone("+" + phone), token, deviceNo);
+    c.paired(Jid.ofPhone("+" + phone), token);
   }
 
   /** How many sends reached the network. */
