@@ -80,6 +80,19 @@ public interface WaGateway extends AutoCloseable {
   Engine engine();
 
   /**
+   * Pings the session store, queue store and webhook outbox.
+   *
+   * @throws StoreException naming the store that cannot be reached
+   */
+  void pingStores();
+
+  /** When the gateway's scheduler last ran its heartbeat task (every second while running). */
+  java.time.Instant lastHeartbeat();
+
+  /** When {@link #start()} was called, or null before. */
+  java.time.@org.jspecify.annotations.Nullable Instant startedAt();
+
+  /**
    * Graceful shutdown: refuses new sends, waits (up to the shutdown timeout) for sends in flight,
    * stops sessions (credentials kept), drains the event stream, then releases threads it owns.
    */

@@ -48,6 +48,9 @@ public final class DefaultWaGateway implements WaGateway {
   private volatile boolean closing;
   private @Nullable Cancellable pruner;
   private @Nullable Cancellable leaseSweeper;
+  private @Nullable Cancellable heartbeat;
+  private volatile Instant lastHeartbeat = Instant.EPOCH;
+  private volatile @Nullable Instant startedAt;
 
   public DefaultWaGateway(GatewaySettings settings) {
     this.settings = settings;
@@ -79,6 +82,10 @@ public final class DefaultWaGateway implements WaGateway {
       QueueCounts found = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
       capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
       store.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
+      lastHeartbeat = ctx.scheduler().now();
+      heartbeat = ctx.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
+          () -> lastHeartbeat = ctx.scheduler().now());
+      startedAt = ctx.scheduler().now();
       webhooks.start();
       sessions.start();
       // Prune at least twice per retention period, so a short retention bounds memory.
@@ -230,6 +237,33 @@ public final class DefaultWaGateway implements WaGateway {
   }
 
   @Override
+  public void pingStores() {
+    ping("session store", settings.sessionStore()::ping);
+    ping("queue store", store::ping);
+    ping("webhook outbox", settings.webhookOutbox()::ping);
+  }
+
+  private static void ping(String which, Runnable probe) {
+    try {
+      probe.run();
+    } catch (dev.wagateway.StoreException e) {
+      throw new dev.wagateway.StoreException(which + " unreachable: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new dev.wagateway.StoreException(which + " unreachable: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  @Override
+  public Instant lastHeartbeat() {
+    return lastHeartbeat;
+  }
+
+  @Override
+  public @Nullable Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
   public Engine engine() {
     return settings.engine();
   }
@@ -269,6 +303,9 @@ public final class DefaultWaGateway implements WaGateway {
     }
     if (leaseSweeper != null) {
       leaseSweeper.cancel();
+    }
+    if (heartbeat != null) {
+      heartbeat.cancel();
     }
     sessions.stopAll();
     awaitZero(webhooks::inFlight, deadline);

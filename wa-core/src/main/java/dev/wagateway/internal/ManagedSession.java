@@ -59,6 +59,7 @@ final class ManagedSession {
   private volatile @Nullable Instant lastActivity;
   private volatile @Nullable Instant pairedAt;
   private @Nullable Instant degradedSince;
+  private @Nullable Instant disconnectedSince;
   private int attempt;
   private final ArrayDeque<Instant> recentReconnects = new ArrayDeque<>();
   private @Nullable Cancellable reconnectTimer;
@@ -97,7 +98,7 @@ final class ManagedSession {
     lock.lock();
     try {
       return new SessionInfo(id, state, self, createdAt, stateSince, reason, lastActivity, attempt,
-          options.pairing());
+          options.pairing(), disconnectedSince);
     } finally {
       lock.unlock();
     }
@@ -243,6 +244,11 @@ final class ManagedSession {
     state = to;
     stateSince = now;
     reason = why;
+    if (to == SessionState.CONNECTED || to == SessionState.DEGRADED) {
+      disconnectedSince = null;
+    } else if (disconnectedSince == null) {
+      disconnectedSince = now;
+    }
     if (to == SessionState.CONNECTED || from == SessionState.CONNECTED) {
       log.info("session {}: {} -> {} ({})", id, from, to, why);
     } else {

@@ -117,4 +117,10 @@ public interface QueueStore {
    * purged. Returns how many were forgotten.
    */
   int pruneFinished(Instant cutoff);
+
+  /**
+   * Throws {@link dev.wagateway.StoreException} if the store cannot be reached now. Health checks
+   * call it; in-memory stores are always reachable.
+   */
+  default void ping() {}
 }

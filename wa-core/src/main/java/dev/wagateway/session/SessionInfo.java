@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason why it entered its state (e.g. {@code reconnect loop: 10 reconnects within PT10M})
  * @param lastActivity the last frame or keep-alive answer seen from the engine
  * @param reconnectAttempt the current backoff attempt; 0 when the connection is stable
+ * @param disconnectedSince since when the session has not been connected (through every
+ *     reconnect attempt in between); null while CONNECTED or DEGRADED, or before it was started
  */
 public record SessionInfo(
     String id,
@@ -22,4 +24,5 @@ public record SessionInfo(
     String reason,
     @Nullable Instant lastActivity,
     int reconnectAttempt,
-    PairingMethod pairing) {}
+    PairingMethod pairing,
+    @Nullable Instant disconnectedSince) {}

@@ -50,6 +50,11 @@ public final class EncryptingSessionStore implements SessionStore {
   }
 
   @Override
+  public void ping() {
+    delegate.ping();
+  }
+
+  @Override
   public List<SessionRecord> loadAll() {
     return delegate.loadAll().stream().map(this::decrypt).toList();
   }

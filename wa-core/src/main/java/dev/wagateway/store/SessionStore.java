@@ -21,4 +21,10 @@ public interface SessionStore {
 
   /** Every stored record, in no particular order. */
   List<SessionRecord> loadAll();
+
+  /**
+   * Throws {@link dev.wagateway.StoreException} if the store cannot be reached now. Health checks
+   * call it; in-memory stores are always reachable.
+   */
+  default void ping() {}
 }

@@ -54,4 +54,10 @@ public interface WebhookOutbox {
 
   /** Forgets DELIVERED deliveries created before {@code cutoff}; returns how many. */
   int pruneDelivered(Instant cutoff);
+
+  /**
+   * Throws {@link dev.wagateway.StoreException} if the store cannot be reached now. Health checks
+   * call it; in-memory stores are always reachable.
+   */
+  default void ping() {}
 }
