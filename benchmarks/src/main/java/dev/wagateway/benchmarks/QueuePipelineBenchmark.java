@@ -43,6 +43,10 @@ public final class QueuePipelineBenchmark {
     int producers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     double rate = args.length > 5 && args[4].equals("latency") ? Double.parseDouble(args[5]) : 0;
+    if (args.length > 4 && args[4].equals("metrics")) {
+      metricsOverhead(messages, sessions, producers, rounds);
+      return;
+    }
     System.out.printf(Locale.ROOT, "machine: %d cores, JVM %s, max heap %d MB%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
@@ -66,8 +70,36 @@ public final class QueuePipelineBenchmark {
         tput[tput.length - 1], p50[p50.length / 2], p99[p99.length / 2]);
   }
 
-  /** Returns {throughput msg/s, p50 ms, p99 ms}. */
+  /**
+   * Rounds alternate without and with WaGatewayMetrics bound to a Prometheus registry (scraped once
+   * per round), so both see the same JIT and GC conditions.
+   */
+  static void metricsOverhead(int messages, int sessions, int producers, int rounds) throws Exception {
+    double[] without = new double[rounds];
+    double[] with = new double[rounds];
+    round(messages, sessions, producers, 0); // warm-up
+    round(messages, sessions, producers, 0, true);
+    for (int r = 0; r < rounds; r++) {
+      without[r] = round(messages, sessions, producers, 0)[0];
+      with[r] = round(messages, sessions, producers, 0, true)[0];
+      System.out.printf(Locale.ROOT, "round %d: without metrics %,.0f msg/s, with %,.0f msg/s%n", r + 1,
+          without[r], with[r]);
+    }
+    Arrays.sort(without);
+    Arrays.sort(with);
+    double a = without[rounds / 2];
+    double b = with[rounds / 2];
+    System.out.printf(Locale.ROOT, "RESULT metrics overhead: median without %,.0f msg/s, with %,.0f msg/s: %.1f%%%n",
+        a, b, 100 * (a - b) / a);
+  }
+
   static double[] round(int messages, int sessions, int producers, double rate) throws Exception {
+    return round(messages, sessions, producers, rate, false);
+  }
+
+  /** Returns {throughput msg/s, p50 ms, p99 ms}. */
+  static double[] round(int messages, int sessions, int producers, double rate, boolean withMetrics)
+      throws Exception {
     TaskScheduler scheduler = TaskScheduler.system("bench", 2);
     SimulatedNetwork network = new SimulatedNetwork(scheduler, SimulatedConfig.instant());
     network.recordSends(false);
@@ -93,6 +125,14 @@ public final class QueuePipelineBenchmark {
         }
       }, SubscribeOptions.sync("bench"));
       gw.start();
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus = null;
+      dev.wagateway.metrics.WaGatewayMetrics metrics = null;
+      if (withMetrics) {
+        prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        metrics = new dev.wagateway.metrics.WaGatewayMetrics(gw);
+        metrics.bindTo(prometheus);
+      }
       for (int i = 0; i < sessions; i++) {
         gw.sessions().create("s" + i);
         String id = "s" + i;
@@ -151,6 +191,12 @@ public final class QueuePipelineBenchmark {
         t.join();
       }
       double seconds = (lastSentNanos.get() - start) / 1e9;
+      if (prometheus != null) {
+        if (!prometheus.scrape().contains("whatsapp_messages_sent_total")) {
+          throw new IllegalStateException("the scrape lacks whatsapp_messages_sent_total");
+        }
+        metrics.close();
+      }
       long[] lat = Arrays.copyOf(latMicros, Math.min(latIdx.get(), latMicros.length));
       Arrays.sort(lat);
       return new double[] {messages / seconds, lat[lat.length / 2] / 1000.0,

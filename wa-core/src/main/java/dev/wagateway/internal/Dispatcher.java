@@ -61,7 +61,8 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private final Function<String, ManagedSession> sessions;
   private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, LongAdder> rateLimitHits = new ConcurrentHashMap<>();
+  /** session id → limit → count. */
+  private final ConcurrentMap<String, ConcurrentMap<String, LongAdder>> rateLimitHits = new ConcurrentHashMap<>();
   private final LongAdder sent = new LongAdder();
   private final AtomicLong lagNanosEwma = new AtomicLong();
   private final AtomicInteger inFlightTotal = new AtomicInteger();
@@ -256,8 +257,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   private record Hold(Instant until, boolean sessionWide) {}
 
-  private void hit(String limit) {
-    rateLimitHits.computeIfAbsent(limit, k -> new LongAdder()).increment();
+  private void hit(Lane lane, String limit) {
+    rateLimitHits.computeIfAbsent(lane.sessionId, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(limit, k -> new LongAdder()).increment();
   }
 
   /** Null to send now, else when the message may go and whether the whole session waits. */
@@ -269,7 +271,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       }
       lane.tokensAt = now;
       if (lane.tokens < 1) {
-        hit("session_rate");
+        hit(lane, "session_rate");
         long waitNanos = (long) Math.ceil((1 - lane.tokens) / pacing.ratePerSecond() * 1e9);
         return new Hold(now.plusNanos(waitNanos), true);
       }
@@ -278,7 +280,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     if (!pacing.recipientGap().isZero()) {
       Instant last = lane.lastSentTo.get(to);
       if (last != null && now.isBefore(last.plus(pacing.recipientGap()))) {
-        hit("recipient_gap");
+        hit(lane, "recipient_gap");
         return new Hold(last.plus(pacing.recipientGap()), false);
       }
     }
@@ -292,7 +294,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       }
       long limit = warmUp.limitOnDay(day);
       if (limit >= 0 && lane.sentOnCapDay >= limit) {
-        hit("warm_up");
+        hit(lane, "warm_up");
         return new Hold(pairedAt.plus(Duration.ofDays(day + 1)), true);
       }
     }
@@ -303,7 +305,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         lane.newContactsToday = 0;
       }
       if (lane.newContactsToday >= pacing.newContactsPerDay()) {
-        hit("new_contacts");
+        hit(lane, "new_contacts");
         return new Hold(now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)), false);
       }
     }
@@ -413,7 +415,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     log.info("attempt {} of message {} to {} failed: {} ({})", attempt, m.id(), m.to(),
         failure.type(), failure.code());
     if (failure.type() == FailureType.RATE_LIMITED) {
-      hit("engine");
+      hit(lane, "engine");
       Duration wait = failure.retryAfter() != null ? failure.retryAfter() : config.retry().initialDelay();
       pause(lane, now.plus(wait), "rate limited by WhatsApp (" + failure.code() + ")");
     }
@@ -532,7 +534,18 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   @Override
   public Map<String, Long> rateLimitHits() {
     Map<String, Long> out = new TreeMap<>();
-    rateLimitHits.forEach((k, v) -> out.put(k, v.sum()));
+    rateLimitHits.values().forEach(m -> m.forEach((k, v) -> out.merge(k, v.sum(), Long::sum)));
+    return out;
+  }
+
+  @Override
+  public Map<String, Map<String, Long>> rateLimitHitsBySession() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    rateLimitHits.forEach((session, m) -> {
+      Map<String, Long> c = new TreeMap<>();
+      m.forEach((k, v) -> c.put(k, v.sum()));
+      out.put(session, c);
+    });
     return out;
   }
 

@@ -21,6 +21,9 @@ public interface QueueStats {
   /** Rate-limit answers from the engine and pacing waits, counted by limit name since start. */
   Map<String, Long> rateLimitHits();
 
+  /** The same counts per session: session id → limit name → count. */
+  Map<String, Map<String, Long>> rateLimitHitsBySession();
+
   /** Messages that reached SENT since start. */
   long sent();
 

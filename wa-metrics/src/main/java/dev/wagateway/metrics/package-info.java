@@ -1,6 +1,7 @@
 /**
- * Reserved for the wa-metrics module; its issue in the tracker says what lands here. Empty on purpose:
- * no placeholder code pretends to work before then.
+ * Micrometer instrumentation of a gateway: {@link dev.wagateway.metrics.WaGatewayMetrics} binds
+ * every metric of the observability contract ({@link dev.wagateway.metrics.WaMetricNames}) from the
+ * gateway's event stream and read-only stats views. The core never imports Micrometer.
  */
 @NullMarked
 package dev.wagateway.metrics;
