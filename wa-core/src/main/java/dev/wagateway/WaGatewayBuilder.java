@@ -4,6 +4,7 @@ import dev.wagateway.engine.Engine;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.internal.DefaultWaGateway;
 import dev.wagateway.internal.GatewaySettings;
+import dev.wagateway.observe.MetricsTracker;
 import dev.wagateway.queue.InMemoryQueueStore;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.QueueStore;
@@ -42,6 +43,7 @@ public final class WaGatewayBuilder {
   private WebhookSubscriptionStore webhookSubscriptions = new InMemoryWebhookSubscriptionStore();
   private WebhookDeliverer webhookDeliverer = WebhookDeliverer.none();
   private WebhookConfig webhooks = WebhookConfig.defaults();
+  private MetricsTracker metrics = MetricsTracker.NOOP;
   private @Nullable EncryptionKeys encryptionKeys;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
@@ -109,6 +111,12 @@ public final class WaGatewayBuilder {
     return this;
   }
 
+  /** Told about sends, failures, receipts and reconnects as they happen (wa-metrics has one). */
+  public WaGatewayBuilder metricsTracker(MetricsTracker tracker) {
+    this.metrics = Objects.requireNonNull(tracker, "metricsTracker");
+    return this;
+  }
+
   /** Encrypts credentials at rest (AES-GCM) with these keys, around whichever store is set. */
   public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
     this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
@@ -171,6 +179,6 @@ public final class WaGatewayBuilder {
     return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, queueStore, queue,
         webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
-        maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout));
+        maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics));
   }
 }

@@ -105,8 +105,13 @@ public final class QueuePipelineBenchmark {
     network.recordSends(false);
     QueueConfig queue = QueueConfig.defaults().withPacing(PacingPolicy.off())
         .withMaxQueued(100_000, QueueConfig.Overflow.BLOCK, Duration.ofMinutes(1));
-    try (WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine())
-        .queue(queue).messageRetention(Duration.ofSeconds(1)).build()) {
+    dev.wagateway.metrics.WaGatewayMetrics metrics = withMetrics ? new dev.wagateway.metrics.WaGatewayMetrics() : null;
+    var builder = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queue(queue).messageRetention(Duration.ofSeconds(1));
+    if (metrics != null) {
+      builder.metricsTracker(metrics.tracker());
+    }
+    try (WaGateway gw = builder.build()) {
       AtomicLong sentCount = new AtomicLong();
       AtomicLong lastSentNanos = new AtomicLong();
       long[] latMicros = new long[messages];
@@ -126,11 +131,10 @@ public final class QueuePipelineBenchmark {
       }, SubscribeOptions.sync("bench"));
       gw.start();
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus = null;
-      dev.wagateway.metrics.WaGatewayMetrics metrics = null;
-      if (withMetrics) {
+      if (metrics != null) {
         prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        metrics = new dev.wagateway.metrics.WaGatewayMetrics(gw);
+        metrics.attach(gw);
         metrics.bindTo(prometheus);
       }
       for (int i = 0; i < sessions; i++) {

@@ -55,7 +55,8 @@ public final class DefaultWaGateway implements WaGateway {
   public DefaultWaGateway(GatewaySettings settings) {
     this.settings = settings;
     this.ctx = new GatewayContext(settings.scheduler(), bus, new Ids(settings.scheduler().clock()),
-        settings.sessionStore(), settings.engine(), settings.reconnect(), settings.watchdog());
+        settings.sessionStore(), settings.engine(), settings.reconnect(), settings.watchdog(),
+        settings.metrics());
     this.store = settings.queueStore();
     this.capacity = new Capacity(settings.queue());
     SessionManager[] holder = new SessionManager[1];

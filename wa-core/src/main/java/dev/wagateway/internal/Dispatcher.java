@@ -347,7 +347,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       future = CompletableFuture.failedFuture(e);
     }
     if (future.isDone()) {
-      complete(lane, c, attempt, future, done);
+      complete(lane, c, attempt, future, done, now);
       return;
     }
     Cancellable timeout = ctx.scheduler().schedule(sendTimeout, () -> {
@@ -356,18 +356,18 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           log.warn("send of {} to {} got no answer within {}", m.id(), m.to(), sendTimeout);
         }
         finished(lane, c, attempt, null,
-            Failure.of(FailureType.TRANSIENT, "timeout", "no answer within " + sendTimeout));
+            Failure.of(FailureType.TRANSIENT, "timeout", "no answer within " + sendTimeout), now);
       }
     });
     CompletableFuture<SendAck> f = future;
     f.whenComplete((ack, err) -> {
       timeout.cancel();
-      complete(lane, c, attempt, f, done);
+      complete(lane, c, attempt, f, done, now);
     });
   }
 
   private void complete(Lane lane, Claimed c, int attempt, CompletableFuture<SendAck> f,
-      AtomicBoolean done) {
+      AtomicBoolean done, Instant startedAt) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
@@ -378,14 +378,14 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
       failure = failureOf(e);
     }
-    finished(lane, c, attempt, ack, failure);
+    finished(lane, c, attempt, ack, failure, startedAt);
   }
 
   private void finished(Lane lane, Claimed c, int attempt, @Nullable SendAck ack,
-      @Nullable Failure failure) {
+      @Nullable Failure failure, Instant startedAt) {
     try {
       if (ack != null) {
-        accepted(lane, c, attempt, ack); // logs nothing: no MDC work on the hot path
+        accepted(lane, c, attempt, ack, startedAt); // logs nothing: no MDC work on the hot path
       } else {
         try (var mdc = Mdc.session(lane.sessionId); var mm = Mdc.message(c.id())) {
           failed(lane, c, attempt, failure);
@@ -398,9 +398,13 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
-  private void accepted(Lane lane, Claimed c, int attempt, SendAck ack) {
+  private void accepted(Lane lane, Claimed c, int attempt, SendAck ack, Instant startedAt) {
     lane.consecutiveFailures.set(0);
-    store.markSent(c.id(), ack.providerMessageId(), ack.at());
+    if (store.markSent(c.id(), ack.providerMessageId(), ack.at()).isPresent()) {
+      OutboundMessage m = c.message();
+      ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(startedAt, ack.at()),
+          nanosBetween(m.createdAt(), ack.at()));
+    }
     sent.increment();
     capacity.release();
     Receipt early = earlyReceipts.remove(ack.providerMessageId());
@@ -409,9 +413,14 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
+  private static long nanosBetween(Instant a, Instant b) {
+    return (b.getEpochSecond() - a.getEpochSecond()) * 1_000_000_000L + (b.getNano() - a.getNano());
+  }
+
   private void failed(Lane lane, Claimed c, int attempt, Failure failure) {
     Instant now = ctx.scheduler().now();
     OutboundMessage m = c.message();
+    ctx.metrics().messageFailed(m.sessionId(), m.content().type(), failure.type());
     log.info("attempt {} of message {} to {} failed: {} ({})", attempt, m.id(), m.to(),
         failure.type(), failure.code());
     if (failure.type() == FailureType.RATE_LIMITED) {
@@ -484,7 +493,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   /** Returns true when the receipt moved a message forward (the store's listener publishes it). */
   private boolean applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
-    return store.applyReceipt(providerMessageId, status, at).isPresent();
+    var r = store.applyReceipt(providerMessageId, status, at);
+    r.ifPresent(x -> ctx.metrics().receipt(x.message().message().sessionId(), x.change().status()));
+    return r.isPresent();
   }
 
   // ---- events ----

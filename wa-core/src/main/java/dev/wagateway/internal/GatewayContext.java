@@ -1,6 +1,7 @@
 package dev.wagateway.internal;
 
 import dev.wagateway.engine.Engine;
+import dev.wagateway.observe.MetricsTracker;
 import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.WatchdogPolicy;
 import dev.wagateway.store.SessionStore;
@@ -14,4 +15,5 @@ record GatewayContext(
     SessionStore store,
     Engine engine,
     ReconnectPolicy reconnect,
-    WatchdogPolicy watchdog) {}
+    WatchdogPolicy watchdog,
+    MetricsTracker metrics) {}

@@ -1,6 +1,7 @@
 package dev.wagateway.internal;
 
 import dev.wagateway.engine.Engine;
+import dev.wagateway.observe.MetricsTracker;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.ReconnectPolicy;
@@ -31,4 +32,5 @@ public record GatewaySettings(
     Duration sendTimeout,
     int maxInFlightPerSession,
     Duration messageRetention,
-    Duration shutdownTimeout) {}
+    Duration shutdownTimeout,
+    MetricsTracker metrics) {}

@@ -195,7 +195,7 @@ final class ManagedSession {
       log.warn("engine failed to open a connection for session {}", id, e);
       connection = null;
       generation++;
-      scheduleReconnect("engine error: " + e.getClass().getSimpleName());
+      scheduleReconnect("engine error: " + e.getClass().getSimpleName(), "engine_error");
     }
   }
 
@@ -269,7 +269,8 @@ final class ManagedSession {
     }
   }
 
-  private void scheduleReconnect(String cause) {
+  /** @param code a bounded reason for metrics: the engine's disconnect code, "silent", ... */
+  private void scheduleReconnect(String cause, String code) {
     ReconnectPolicy p = ctx.reconnect();
     Instant now = ctx.scheduler().now();
     while (!recentReconnects.isEmpty()
@@ -292,6 +293,7 @@ final class ManagedSession {
     }
     ctx.bus().publish(new GatewayEvent.ReconnectScheduled(ctx.ids().next("evt"), now, id, attempt,
         delay, cause));
+    ctx.metrics().reconnectScheduled(id, code);
     long gen = generation;
     reconnectTimer = ctx.scheduler().schedule(delay, () -> reconnectNow(gen));
   }
@@ -337,7 +339,7 @@ final class ManagedSession {
           if (Duration.between(degradedSince, now).compareTo(policy.probeGrace()) >= 0) {
             Duration silent = lastActivity == null ? Duration.ZERO : Duration.between(lastActivity, now);
             closeConnection();
-            scheduleReconnect("silent for " + silent + ", no answer to probe");
+            scheduleReconnect("silent for " + silent + ", no answer to probe", "silent");
           } else {
             // One lost ping must not decide: probe again on every sweep until the grace ends.
             EngineConnection c = connection;
@@ -450,7 +452,7 @@ final class ManagedSession {
           String why = d.detail() + " [" + d.code() + "]";
           log.info("session {} disconnected: {} {}", id, d.kind(), why);
           switch (d.kind()) {
-            case CONNECTION_LOST, CONNECT_FAILED, SERVER_ERROR -> scheduleReconnect(why);
+            case CONNECTION_LOST, CONNECT_FAILED, SERVER_ERROR -> scheduleReconnect(why, d.code());
             case LOGGED_OUT -> {
               wipeCredentials();
               transitionOrFail(SessionState.LOGGED_OUT, why);
@@ -489,6 +491,9 @@ final class ManagedSession {
         return;
       }
       lastActivity = ctx.scheduler().now();
+      if (inbound instanceof Inbound.Message m) {
+        ctx.metrics().messageReceived(id, m.message().content().type());
+      }
       ctx.bus().publish(InboundEvents.toEvent(ctx.ids().next("evt"), lastActivity, id, inbound));
     }
 

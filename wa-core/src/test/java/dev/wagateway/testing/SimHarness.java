@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * Public so that other modules' tests (through the test-jar) drive scenarios the same way.
  */
 public final class SimHarness implements AutoCloseable {
-  public final VirtualTaskScheduler time = new VirtualTaskScheduler();
+  public final VirtualTaskScheduler time;
   public final SimulatedNetwork network;
   public final WaGateway gateway;
   public final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
@@ -35,6 +35,12 @@ public final class SimHarness implements AutoCloseable {
   }
 
   public SimHarness(SimulatedConfig config, Consumer<WaGatewayBuilder> customizer) {
+    this(new VirtualTaskScheduler(), config, customizer);
+  }
+
+  /** On a virtual scheduler made by the caller (to share its clock with objects built before). */
+  public SimHarness(VirtualTaskScheduler time, SimulatedConfig config, Consumer<WaGatewayBuilder> customizer) {
+    this.time = time;
     network = new SimulatedNetwork(time, config);
     // Pacing off unless a test turns it on: scenarios are about lifecycle, not anti-ban limits.
     WaGatewayBuilder b = WaGateway.builder().scheduler(time).engine(network.engine())

@@ -4,7 +4,9 @@ import dev.wagateway.WaGateway;
 import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.event.SubscribeOptions;
 import dev.wagateway.event.Subscription;
+import dev.wagateway.message.FailureType;
 import dev.wagateway.message.MessageStatus;
+import dev.wagateway.observe.MetricsTracker;
 import dev.wagateway.queue.QueueCounts;
 import dev.wagateway.session.SessionInfo;
 import dev.wagateway.session.SessionState;
@@ -24,50 +26,74 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Binds the gateway's metrics to a {@link MeterRegistry}. Counters and timers follow the event
- * stream (an ASYNC subscription: a slow registry never slows sending); gauges read the stats views
- * through a snapshot refreshed at most once a second. Session tags are bounded: the first
- * {@code maxSessionTags} sessions keep their id, later ones share {@code other}. No phone number,
- * message id or free text is ever a tag. Close it to stop listening.
+ * Binds the gateway's metrics to a {@link MeterRegistry}. Counters and timers come from the
+ * {@link MetricsTracker} this class hands the gateway builder ({@link #tracker()}): called
+ * synchronously where the work happens, with meters resolved once per session tag, so there is no
+ * second pass over the event stream. Gauges read the stats views through a snapshot refreshed at
+ * most once a second. Session tags are bounded: the first {@code maxSessionTags} sessions keep their
+ * id, later ones share {@code other}. No phone number, message id or free text is ever a tag.
+ *
+ * <pre>{@code
+ * WaGatewayMetrics metrics = new WaGatewayMetrics();
+ * WaGateway gateway = WaGateway.builder().metricsTracker(metrics.tracker()).build();
+ * metrics.attach(gateway);
+ * metrics.bindTo(registry);
+ * }</pre>
  */
 public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   public static final int DEFAULT_MAX_SESSION_TAGS = 100;
-  private static final Pattern CODE = Pattern.compile("\\[([a-z0-9_]+)\\]$");
+  /** Histogram range: fewer buckets to search on every record; alerts look at 0.5 s to 1 s. */
+  static final Duration HISTOGRAM_MIN = Duration.ofMillis(1);
+  static final Duration HISTOGRAM_MAX = Duration.ofMinutes(1);
+  private static final Set<String> LIFECYCLE = Set.of("session.created", "session.state_changed",
+      "session.deleted");
 
-  private final WaGateway gateway;
   private final int maxSessionTags;
   private final Clock clock;
   private final Map<String, String> sessionTags = new ConcurrentHashMap<>();
-  private final Map<String, Instant> sendingSince = new ConcurrentHashMap<>();
+  private final Map<String, SessionMeters> meters = new ConcurrentHashMap<>();
   private final Set<String> boundSessions = ConcurrentHashMap.newKeySet();
-  /** Counters and timers by name and tag values, so an event costs a map lookup, not a registration. */
-  private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
-  /** The limit names the dispatcher counts (docs/queue.md). */
-  static final List<String> LIMITS = List.of("session_rate", "recipient_gap", "warm_up", "new_contacts", "engine");
-  private final Set<String> boundWebhookTypes = ConcurrentHashMap.newKeySet();
-  private final Snapshot snapshot;
+  private final Set<String> seenTypes = ConcurrentHashMap.newKeySet();
+  private final Tracker tracker = new Tracker();
   private volatile @Nullable MeterRegistry registry;
+  private volatile @Nullable WaGateway gateway;
+  private volatile @Nullable Snapshot snapshot;
+  private volatile @Nullable Timer processing;
   private @Nullable Subscription subscription;
 
-  public WaGatewayMetrics(WaGateway gateway) {
-    this(gateway, DEFAULT_MAX_SESSION_TAGS, Clock.systemUTC());
+  /** The limit names the dispatcher counts (docs/queue.md). */
+  static final List<String> LIMITS = List.of("session_rate", "recipient_gap", "warm_up", "new_contacts", "engine");
+
+  public WaGatewayMetrics() {
+    this(DEFAULT_MAX_SESSION_TAGS, Clock.systemUTC());
   }
 
-  public WaGatewayMetrics(WaGateway gateway, int maxSessionTags, Clock clock) {
+  public WaGatewayMetrics(int maxSessionTags, Clock clock) {
     if (maxSessionTags < 1) {
       throw new IllegalArgumentException("maxSessionTags must be at least 1");
     }
-    this.gateway = gateway;
     this.maxSessionTags = maxSessionTags;
     this.clock = clock;
-    this.snapshot = new Snapshot(gateway, clock);
+  }
+
+  /** Give this to {@code WaGateway.builder().metricsTracker(...)}. A no-op until bound. */
+  public MetricsTracker tracker() {
+    return tracker;
+  }
+
+  /** The gateway whose views the gauges read. */
+  public synchronized void attach(WaGateway gw) {
+    this.gateway = gw;
+    this.snapshot = new Snapshot(gw, clock);
+    MeterRegistry r = registry;
+    if (r != null) {
+      bindViews(r, gw);
+    }
   }
 
   /** The tag value for a session: its id while under the limit, else {@code other}. */
@@ -83,144 +109,203 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   }
 
   @Override
-  public void bindTo(MeterRegistry r) {
+  public synchronized void bindTo(MeterRegistry r) {
     this.registry = r;
-    Gauge.builder(WaMetricNames.UPTIME, gateway, g -> g.startedAt() == null ? 0
+    this.processing = Timer.builder(WaMetricNames.QUEUE_PROCESSING_DURATION)
+        .description("From acceptance to SENT").publishPercentileHistogram()
+        .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(Duration.ofHours(1)).register(r);
+    WaGateway gw = gateway;
+    if (gw != null) {
+      bindViews(r, gw);
+    }
+  }
+
+  private void bindViews(MeterRegistry r, WaGateway gw) {
+    if (subscription != null) {
+      return;
+    }
+    Snapshot sn0 = snapshot;
+    Gauge.builder(WaMetricNames.UPTIME, gw, g -> g.startedAt() == null ? 0
             : Duration.between(g.startedAt(), clock.instant()).toMillis() / 1000.0)
         .description("Seconds since the gateway started").baseUnit("seconds").register(r);
     for (SessionState s : SessionState.values()) {
-      Gauge.builder(WaMetricNames.SESSIONS, snapshot, sn -> sn.get().states.getOrDefault(s, 0L))
+      Gauge.builder(WaMetricNames.SESSIONS, sn0, sn -> sn.get().states.getOrDefault(s, 0L))
           .description("Sessions by state").tag("state", s.name().toLowerCase(Locale.ROOT)).register(r);
     }
-    Gauge.builder(WaMetricNames.WEBHOOK_ENDPOINTS_DISABLED, gateway, g -> g.webhookStats().disabledEndpoints())
+    Gauge.builder(WaMetricNames.WEBHOOK_ENDPOINTS_DISABLED, gw, g -> g.webhookStats().disabledEndpoints())
         .description("Webhook subscriptions that are disabled").register(r);
-    Gauge.builder(WaMetricNames.DISPATCH_LAG, gateway,
-            g -> g.queueStats().recentDispatchLag().toNanos() / 1e9)
+    Gauge.builder(WaMetricNames.DISPATCH_LAG, gw, g -> g.queueStats().recentDispatchLag().toNanos() / 1e9)
         .description("Recent average time from a message being due to its send starting")
         .baseUnit("seconds").register(r);
-    for (SessionInfo s : gateway.sessions().list()) {
+    for (SessionInfo s : gw.sessions().list()) {
       bindSession(r, s.id());
     }
-    // QUEUED events are a third of the traffic and feed no metric: filtered on the publisher side.
-    subscription = gateway.events().subscribe(this::onEvent,
-        SubscribeOptions.async("wa-metrics").withBufferCapacity(262_144).withFilter(e ->
-            !(e instanceof GatewayEvent.MessageStatusChanged m) || m.status() != MessageStatus.QUEUED));
+    // Low volume: session lifecycle, and the first event of each type (to register its webhook
+    // counters). The filter runs on the publisher's thread; hot events cost one set lookup.
+    subscription = gw.events().subscribe(this::onEvent, SubscribeOptions.async("wa-metrics")
+        .withFilter(e -> LIFECYCLE.contains(e.type()) || !seenTypes.contains(e.type())));
+  }
+
+  private void onEvent(GatewayEvent e) {
+    MeterRegistry r = registry;
+    WaGateway gw = gateway;
+    if (r == null || gw == null) {
+      return;
+    }
+    if (!e.sessionId().isEmpty()) {
+      bindSession(r, e.sessionId());
+    }
+    if (seenTypes.add(e.type())) {
+      for (DeliveryOutcome o : DeliveryOutcome.values()) {
+        String type = e.type();
+        FunctionCounter.builder(WaMetricNames.WEBHOOK_DELIVERIES, gw, g -> g.webhookStats()
+                .attemptsByEventType().getOrDefault(type, Map.of()).getOrDefault(o, 0L))
+            .description("Webhook delivery attempts").tags("event", type,
+                "outcome", o.name().toLowerCase(Locale.ROOT)).register(r);
+      }
+    }
+    Snapshot sn = snapshot;
+    if (e instanceof GatewayEvent.SessionDeleted && sn != null) {
+      sn.invalidate();
+    }
   }
 
   /** Per-session gauges, once per tag value (sessions folded into "other" share theirs). */
   private void bindSession(MeterRegistry r, String sessionId) {
     String tag = sessionTag(sessionId);
-    if (!boundSessions.add(tag)) {
+    Snapshot sn0 = snapshot;
+    if (sn0 == null || !boundSessions.add(tag)) {
       return;
     }
     Tags t = Tags.of("session", tag);
-    Gauge.builder(WaMetricNames.CONNECTION_STATUS, snapshot, sn -> sn.get().connected(tag, this))
+    Gauge.builder(WaMetricNames.CONNECTION_STATUS, sn0, sn -> sn.get().connected(tag, this))
         .description("1 when the session is connected, else 0 (connected count for 'other')")
         .tags(t).register(r);
-    Gauge.builder(WaMetricNames.QUEUE_WAITING, snapshot, sn -> sn.get().queue(tag, this).waiting())
+    Gauge.builder(WaMetricNames.QUEUE_WAITING, sn0, sn -> sn.get().queue(tag, this).waiting())
         .description("Messages waiting to be sent").tags(t).register(r);
-    Gauge.builder(WaMetricNames.QUEUE_ACTIVE, snapshot, sn -> sn.get().queue(tag, this).active())
+    Gauge.builder(WaMetricNames.QUEUE_ACTIVE, sn0, sn -> sn.get().queue(tag, this).active())
         .description("Messages handed to the engine, not yet answered").tags(t).register(r);
-    Gauge.builder(WaMetricNames.QUEUE_DLQ, snapshot, sn -> sn.get().queue(tag, this).deadLettered())
+    Gauge.builder(WaMetricNames.QUEUE_DLQ, sn0, sn -> sn.get().queue(tag, this).deadLettered())
         .description("Messages in the dead-letter queue").tags(t).register(r);
     for (String limit : LIMITS) {
-      FunctionCounter.builder(WaMetricNames.RATE_LIMIT_HITS, snapshot, sn -> sn.get().hits(tag, limit, this))
+      FunctionCounter.builder(WaMetricNames.RATE_LIMIT_HITS, sn0, sn -> sn.get().hits(tag, limit, this))
           .description("Rate-limit answers and pacing waits").tags("session", tag, "limit", limit).register(r);
     }
   }
 
-  /** Cached by name, then by the joined tag values (built only on the first use of a combination). */
-  private Counter counter(MeterRegistry r, String name, String description, String... tags) {
-    Map<String, Counter> byTags = counters.computeIfAbsent(name, k -> new ConcurrentHashMap<>());
-    String key = tags.length == 2 ? tags[1] : String.join("|", tags);
-    Counter c = byTags.get(key);
-    if (c == null) {
-      c = byTags.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(r));
+  /** The meters of one session tag, resolved once per content type, reason or status. */
+  private static final class SessionMeters {
+    final MeterRegistry r;
+    final String tag;
+    final Map<String, Counter> sent = new ConcurrentHashMap<>();
+    final Map<String, Timer> sendDuration = new ConcurrentHashMap<>();
+    final Map<String, Counter> received = new ConcurrentHashMap<>();
+    final Map<String, Map<FailureType, Counter>> failed = new ConcurrentHashMap<>();
+    final Map<String, Counter> reconnect = new ConcurrentHashMap<>();
+    final Counter delivered;
+    final Counter read;
+
+    SessionMeters(MeterRegistry r, String tag) {
+      this.r = r;
+      this.tag = tag;
+      this.delivered = Counter.builder(WaMetricNames.MESSAGES_DELIVERED).description("Delivery receipts")
+          .tag("session", tag).register(r);
+      this.read = Counter.builder(WaMetricNames.MESSAGES_READ).description("Read receipts")
+          .tag("session", tag).register(r);
     }
-    return c;
+
+    Counter sent(String type) {
+      Counter c = sent.get(type);
+      return c != null ? c : sent.computeIfAbsent(type, t -> Counter.builder(WaMetricNames.MESSAGES_SENT)
+          .description("Messages WhatsApp accepted").tags("session", tag, "type", t).register(r));
+    }
+
+    Timer sendDuration(String type) {
+      Timer x = sendDuration.get(type);
+      return x != null ? x : sendDuration.computeIfAbsent(type, t -> Timer.builder(WaMetricNames.MESSAGE_SEND_DURATION)
+          .description("From the engine call to its ack").tags("session", tag, "type", t)
+          .publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN)
+          .maximumExpectedValue(HISTOGRAM_MAX).register(r));
+    }
+
+    Counter received(String type) {
+      Counter c = received.get(type);
+      return c != null ? c : received.computeIfAbsent(type, t -> Counter.builder(WaMetricNames.MESSAGES_RECEIVED)
+          .description("Messages received").tags("session", tag, "type", t).register(r));
+    }
+
+    Counter failed(String type, FailureType reason) {
+      return failed.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).computeIfAbsent(reason, f ->
+          Counter.builder(WaMetricNames.MESSAGES_FAILED).description("Failed send attempts")
+              .tags("session", tag, "type", type, "reason", f.name().toLowerCase(Locale.ROOT)).register(r));
+    }
+
+    Counter reconnect(String reason) {
+      return reconnect.computeIfAbsent(reason, x -> Counter.builder(WaMetricNames.RECONNECT)
+          .description("Reconnects scheduled").tags("session", tag, "reason", x).register(r));
+    }
   }
 
-  private Timer timer(MeterRegistry r, String name, String description, String... tags) {
-    Map<String, Timer> byTags = timers.computeIfAbsent(name, k -> new ConcurrentHashMap<>());
-    String key = tags.length == 0 ? "" : String.join("|", tags);
-    Timer t = byTags.get(key);
-    if (t == null) {
-      t = byTags.computeIfAbsent(key, k -> Timer.builder(name).description(description).tags(tags)
-          .publishPercentileHistogram().register(r));
-    }
-    return t;
+  /** A bounded reconnect reason: the engine's code when it is a short identifier, else "other". */
+  static String reason(String code) {
+    return code.matches("[a-z0-9_]{1,32}") ? code : WaMetricNames.OTHER;
   }
 
-  private void onEvent(GatewayEvent e) {
-    MeterRegistry r = registry;
-    if (r == null) {
-      return;
+  private final class Tracker implements MetricsTracker {
+    private @Nullable SessionMeters of(String sessionId) {
+      MeterRegistry r = registry;
+      if (r == null) {
+        return null;
+      }
+      String tag = sessionTag(sessionId);
+      SessionMeters m = meters.get(tag);
+      return m != null ? m : meters.computeIfAbsent(tag, t -> new SessionMeters(r, t));
     }
-    String session = e.sessionId().isEmpty() ? "" : sessionTag(e.sessionId());
-    if (!e.sessionId().isEmpty()) {
-      bindSession(r, e.sessionId());
-    }
-    bindWebhookType(r, e.type());
-    if (e instanceof GatewayEvent.MessageStatusChanged m) {
-      onStatus(r, session, m);
-    } else if (e instanceof GatewayEvent.MessageReceived m) {
-      counter(r, WaMetricNames.MESSAGES_RECEIVED, "Messages received",
-          "session", session, "type", m.message().content().type()).increment();
-    } else if (e instanceof GatewayEvent.ReconnectScheduled rs) {
-      counter(r, WaMetricNames.RECONNECT, "Reconnects scheduled",
-          "session", session, "reason", reason(rs.cause())).increment();
-    } else if (e instanceof GatewayEvent.SessionDeleted) {
-      snapshot.invalidate();
-    }
-  }
 
-  private void onStatus(MeterRegistry r, String session, GatewayEvent.MessageStatusChanged m) {
-    switch (m.status()) {
-      case SENDING -> sendingSince.put(m.messageId(), m.timestamp());
-      case SENT -> {
-        counter(r, WaMetricNames.MESSAGES_SENT, "Messages WhatsApp accepted",
-            "session", session, "type", m.contentType()).increment();
-        Instant start = sendingSince.remove(m.messageId());
-        if (start != null) {
-          timer(r, WaMetricNames.MESSAGE_SEND_DURATION, "From the engine call to its ack",
-              "session", session, "type", m.contentType()).record(Duration.between(start, m.timestamp()));
+    @Override
+    public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {
+      SessionMeters m = of(sessionId);
+      if (m != null) {
+        m.sent(contentType).increment();
+        m.sendDuration(contentType).record(sendNanos, TimeUnit.NANOSECONDS);
+        Timer p = processing;
+        if (p != null) {
+          p.record(sinceAcceptedNanos, TimeUnit.NANOSECONDS);
         }
-        timer(r, WaMetricNames.QUEUE_PROCESSING_DURATION, "From acceptance to SENT")
-            .record(Duration.between(m.acceptedAt(), m.timestamp()));
-      }
-      case FAILED -> {
-        sendingSince.remove(m.messageId());
-        String reason = m.failure() == null ? "unknown" : m.failure().type().name().toLowerCase(Locale.ROOT);
-        counter(r, WaMetricNames.MESSAGES_FAILED, "Failed send attempts",
-            "session", session, "type", m.contentType(), "reason", reason).increment();
-      }
-      case DELIVERED -> counter(r, WaMetricNames.MESSAGES_DELIVERED, "Delivery receipts", "session", session)
-          .increment();
-      case READ -> counter(r, WaMetricNames.MESSAGES_READ, "Read receipts", "session", session).increment();
-      default -> {
-        if (m.status() == MessageStatus.DEAD_LETTERED) {
-          sendingSince.remove(m.messageId());
-        }
       }
     }
-  }
 
-  /** A bounded reason: the engine's code in brackets, "silent" for the watchdog, else "other". */
-  static String reason(String cause) {
-    Matcher m = CODE.matcher(cause);
-    if (m.find()) {
-      return m.group(1);
+    @Override
+    public void messageFailed(String sessionId, String contentType, FailureType reason) {
+      SessionMeters m = of(sessionId);
+      if (m != null) {
+        m.failed(contentType, reason).increment();
+      }
     }
-    return cause.startsWith("silent") ? "silent" : WaMetricNames.OTHER;
-  }
 
-  private void bindWebhookType(MeterRegistry r, String type) {
-    if (boundWebhookTypes.add(type)) {
-      for (DeliveryOutcome o : DeliveryOutcome.values()) {
-        FunctionCounter.builder(WaMetricNames.WEBHOOK_DELIVERIES, gateway, g -> g.webhookStats()
-                .attemptsByEventType().getOrDefault(type, Map.of()).getOrDefault(o, 0L))
-            .description("Webhook delivery attempts").tags("event", type,
-                "outcome", o.name().toLowerCase(Locale.ROOT)).register(r);
+    @Override
+    public void receipt(String sessionId, MessageStatus status) {
+      SessionMeters m = of(sessionId);
+      if (m != null && status == MessageStatus.DELIVERED) {
+        m.delivered.increment();
+      } else if (m != null && status == MessageStatus.READ) {
+        m.read.increment();
+      }
+    }
+
+    @Override
+    public void messageReceived(String sessionId, String contentType) {
+      SessionMeters m = of(sessionId);
+      if (m != null) {
+        m.received(contentType).increment();
+      }
+    }
+
+    @Override
+    public void reconnectScheduled(String sessionId, String reason) {
+      SessionMeters m = of(sessionId);
+      if (m != null) {
+        m.reconnect(reason(reason)).increment();
       }
     }
   }

@@ -1,0 +1,35 @@
+package dev.wagateway.observe;
+
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.MessageStatus;
+
+/**
+ * Told, synchronously and on the thread that does the work, about what metrics count. A gateway
+ * without metrics uses {@link #NOOP}; wa-metrics implements it with Micrometer. Implementations
+ * must be fast and must not block or throw: they run on the send path. Arguments are bounded
+ * values (session ids, content types, codes), never phone numbers or message text.
+ */
+public interface MetricsTracker {
+
+  MetricsTracker NOOP = new MetricsTracker() {};
+
+  /**
+   * WhatsApp accepted a message. Durations in nanoseconds, so the hot path allocates nothing.
+   *
+   * @param sendNanos from the engine call to its ack
+   * @param sinceAcceptedNanos from {@code send} accepting it to the ack
+   */
+  default void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {}
+
+  /** One attempt failed. */
+  default void messageFailed(String sessionId, String contentType, FailureType reason) {}
+
+  /** A receipt moved a sent message forward (DELIVERED, READ or PLAYED). */
+  default void receipt(String sessionId, MessageStatus status) {}
+
+  /** A message arrived. */
+  default void messageReceived(String sessionId, String contentType) {}
+
+  /** A reconnect was scheduled; {@code reason} is the engine's disconnect code, or {@code silent}. */
+  default void reconnectScheduled(String sessionId, String reason) {}
+}
