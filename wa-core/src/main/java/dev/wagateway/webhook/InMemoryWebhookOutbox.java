@@ -140,32 +140,37 @@ public final class InMemoryWebhookOutbox implements WebhookOutbox {
     }
   }
 
-  @Override
-  public synchronized void delivered(String id, DeliveryAttempt attempt) {
+  /** Records an attempt on an IN_FLIGHT delivery and moves it to {@code status}; null if not in flight. */
+  private @Nullable Entry record(String id, WebhookDelivery.Status status, @Nullable Instant next,
+      DeliveryAttempt attempt) {
     Entry e = inFlight(id);
     if (e != null) {
       e.leaseUntil = null;
-      e.d = with(e.d, WebhookDelivery.Status.DELIVERED, e.d.attempts() + 1, e.d.nextAttemptAt(), attempt);
+      e.d = with(e.d, status, e.d.attempts() + 1, next == null ? e.d.nextAttemptAt() : next, attempt);
+    }
+    return e;
+  }
+
+  @Override
+  public synchronized void delivered(String id, DeliveryAttempt attempt) {
+    Entry e = record(id, WebhookDelivery.Status.DELIVERED, null, attempt);
+    if (e != null) {
       finish(e);
     }
   }
 
   @Override
   public synchronized void retry(String id, DeliveryAttempt attempt, Instant nextAttemptAt) {
-    Entry e = inFlight(id);
+    Entry e = record(id, WebhookDelivery.Status.PENDING, nextAttemptAt, attempt);
     if (e != null) {
-      e.leaseUntil = null;
-      e.d = with(e.d, WebhookDelivery.Status.PENDING, e.d.attempts() + 1, nextAttemptAt, attempt);
       push(e); // still the head of its ordering key
     }
   }
 
   @Override
   public synchronized void dead(String id, DeliveryAttempt attempt) {
-    Entry e = inFlight(id);
+    Entry e = record(id, WebhookDelivery.Status.DEAD, null, attempt);
     if (e != null) {
-      e.leaseUntil = null;
-      e.d = with(e.d, WebhookDelivery.Status.DEAD, e.d.attempts() + 1, e.d.nextAttemptAt(), attempt);
       finish(e);
     }
   }
