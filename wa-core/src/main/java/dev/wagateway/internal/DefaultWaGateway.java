@@ -144,8 +144,10 @@ public final class DefaultWaGateway implements WaGateway {
           .orElseGet(() -> new OutboundMessage(d.originalId(), request, now));
     }
     MessageInfo accepted = ((EnqueueResult.Accepted) result).message();
-    try (var mdc = Mdc.message(m.id()); var sm = Mdc.session(s.id)) {
-      log.debug("accepted {} message {} to {}", m.content().type(), m.id(), m.to());
+    if (log.isDebugEnabled()) { // the send path: no MDC work unless the line is written
+      try (var mdc = Mdc.message(m.id()); var sm = Mdc.session(s.id)) {
+        log.debug("accepted {} message {} to {}", m.content().type(), m.id(), m.to());
+      }
     }
     dispatcher.onEnqueued(m, accepted.availableAt());
     return m;
