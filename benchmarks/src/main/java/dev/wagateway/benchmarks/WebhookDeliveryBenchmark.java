@@ -83,21 +83,35 @@ public final class WebhookDeliveryBenchmark {
     double[] raw = new double[rounds];
     double[] deliverer = new double[rounds];
     double[] gateway = new double[rounds];
+    double[] hc5 = new double[rounds];
+    double[] hc5Gateway = new double[rounds];
+    java.util.function.Supplier<dev.wagateway.webhook.WebhookDeliverer> jdk =
+        () -> HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build();
+    java.util.function.Supplier<dev.wagateway.webhook.WebhookDeliverer> apache =
+        () -> dev.wagateway.webhooks.Hc5WebhookDeliverer.builder().allowPrivateNetworks(true).build();
     for (int r = -1; r < rounds; r++) { // round -1 warms up
       double a = rawClient(url, n, concurrency);
-      double b = ourDeliverer(url, n, concurrency);
-      double c = throughGateway(url, n, concurrency, received);
+      double b = ourDeliverer(url, n, concurrency, jdk);
+      double c = throughGateway(url, n, concurrency, received, jdk);
+      double d = ourDeliverer(url, n, concurrency, apache);
+      double e = throughGateway(url, n, concurrency, received, apache);
       if (r >= 0) {
         raw[r] = a;
         deliverer[r] = b;
         gateway[r] = c;
+        hc5[r] = d;
+        hc5Gateway[r] = e;
       }
-      System.out.printf(Locale.ROOT, "%s: raw %,.0f/s, deliverer %,.0f/s, gateway %,.0f/s%n",
-          r < 0 ? "warm-up" : "round " + (r + 1), a, b, c);
+      System.out.printf(Locale.ROOT, "%s: raw %,.0f/s, deliverer %,.0f/s, gateway %,.0f/s,"
+          + " hc5 deliverer %,.0f/s, hc5 gateway %,.0f/s%n", r < 0 ? "warm-up" : "round " + (r + 1), a, b, c, d, e);
     }
     java.util.Arrays.sort(raw);
     java.util.Arrays.sort(deliverer);
     java.util.Arrays.sort(gateway);
+    java.util.Arrays.sort(hc5);
+    java.util.Arrays.sort(hc5Gateway);
+    System.out.printf(Locale.ROOT, "RESULT hc5 median: Hc5WebhookDeliverer %,.0f/s; gateway end to end with it %,.0f/s%n",
+        hc5[rounds / 2], hc5Gateway[rounds / 2]);
     double mr = raw[rounds / 2];
     System.out.printf(Locale.ROOT, "requests without a 204: raw %d, deliverer %d (errors are counted, not retried, in these two phases)%n",
         RAW_ERRORS.get(), ERRORS.get());
@@ -148,8 +162,9 @@ public final class WebhookDeliveryBenchmark {
     return n / ((System.nanoTime() - t0) / 1e9);
   }
 
-  static double ourDeliverer(URI url, int n, int concurrency) throws Exception {
-    HttpWebhookDeliverer d = HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build();
+  static double ourDeliverer(URI url, int n, int concurrency,
+      java.util.function.Supplier<dev.wagateway.webhook.WebhookDeliverer> factory) throws Exception {
+    dev.wagateway.webhook.WebhookDeliverer d = factory.get();
     List<WebhookSecret> secrets = List.of(WebhookSecret.generate());
     Semaphore window = new Semaphore(concurrency);
     CompletableFuture<?>[] all = new CompletableFuture<?>[n];
@@ -167,16 +182,17 @@ public final class WebhookDeliveryBenchmark {
     }
     CompletableFuture.allOf(all).join();
     double rate = n / ((System.nanoTime() - t0) / 1e9);
-    d.close();
+    ((AutoCloseable) d).close();
     return rate;
   }
 
   /** Messages whose three status events (QUEUED, SENDING, SENT) each become a delivery. */
-  static double throughGateway(URI url, int n, int concurrency, AtomicLong received) throws Exception {
+  static double throughGateway(URI url, int n, int concurrency, AtomicLong received,
+      java.util.function.Supplier<dev.wagateway.webhook.WebhookDeliverer> factory) throws Exception {
     TaskScheduler scheduler = TaskScheduler.system("bench", 2);
     SimulatedNetwork network = new SimulatedNetwork(scheduler, SimulatedConfig.instant());
     network.recordSends(false);
-    HttpWebhookDeliverer d = HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build();
+    dev.wagateway.webhook.WebhookDeliverer d = factory.get();
     try (WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine()).webhookDeliverer(d)
         .queue(QueueConfig.defaults().withPacing(PacingPolicy.off())
             .withMaxQueued(n, QueueConfig.Overflow.BLOCK, Duration.ofMinutes(1)))
@@ -210,7 +226,7 @@ public final class WebhookDeliveryBenchmark {
       }
       return messages * 3L / ((System.nanoTime() - t0) / 1e9);
     } finally {
-      d.close();
+      ((AutoCloseable) d).close();
       scheduler.close();
     }
   }

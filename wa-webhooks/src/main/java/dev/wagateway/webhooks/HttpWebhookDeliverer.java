@@ -39,7 +39,6 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
   public static final int DEFAULT_RESPONSE_CAP = 4096;
-  private static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
   private final HttpClient client;
   private final ExecutorService executor;
@@ -64,14 +63,7 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
     });
     this.client = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
-    this.quickRetry = Retry.of("webhook-connect", RetryConfig.custom().maxAttempts(2)
-        .waitDuration(Duration.ofMillis(100))
-        // A refused connection, or a pooled keep-alive connection the receiver had just closed:
-        // worth one immediate retry. Not timeouts: the receiver may be slow, not gone. Delivery is
-        // at-least-once, so the rare duplicate is the receiver's de-duplication's job.
-        .retryOnException(e -> rootCause(e) instanceof IOException
-            && !(rootCause(e) instanceof HttpTimeoutException))
-        .build());
+    this.quickRetry = DeliverySupport.quickRetry("webhook-jdk");
     this.requestTimeout = b.requestTimeout;
     this.responseCap = b.responseCap;
     this.allowPrivateNetworks = b.allowPrivateNetworks;
@@ -85,7 +77,8 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
   @Override
   public CompletionStage<DeliveryResult> deliver(WebhookRequest r) {
     long start = System.nanoTime();
-    return CompletableFuture.supplyAsync(() -> guard(r.url()), executor).thenCompose(refusal -> {
+    return CompletableFuture.supplyAsync(() -> DeliverySupport.refusal(r.url(), allowPrivateNetworks),
+        executor).thenCompose(refusal -> {
       if (refusal != null) {
         return CompletableFuture.completedFuture(refusal);
       }
@@ -94,24 +87,10 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
               () -> client.sendAsync(request, info -> new CappedBody(responseCap)))
           .get()
           .thenApply(resp -> DeliveryResult.status(resp.statusCode(), since(start), resp.body(),
-              retryAfter(resp.headers().firstValue("Retry-After").orElse(null))))
-          .exceptionally(e -> DeliveryResult.error(describe(rootCause(e)), since(start)));
+              DeliverySupport.retryAfter(resp.headers().firstValue("Retry-After").orElse(null))))
+          .exceptionally(e -> DeliveryResult.error(
+              DeliverySupport.describe(DeliverySupport.rootCause(e), requestTimeout), since(start)));
     });
-  }
-
-  /** Null when the target may be called, else the refusal. */
-  private @Nullable DeliveryResult guard(URI url) {
-    if (allowPrivateNetworks) {
-      return null;
-    }
-    try {
-      InetAddress bad = AddressGuard.firstNonPublic(url.getHost());
-      return bad == null ? null : DeliveryResult.refused("refused: " + url.getHost()
-          + " resolves to a non-public address (" + bad.getHostAddress()
-          + "); allow private networks to call it");
-    } catch (UnknownHostException e) {
-      return DeliveryResult.error("unknown host " + url.getHost(), Duration.ZERO);
-    }
   }
 
   private HttpRequest build(WebhookRequest r) {
@@ -128,52 +107,6 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
 
   private static Duration since(long startNanos) {
     return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t.getClass() == RuntimeException.class) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private String describe(Throwable t) {
-    if (t instanceof HttpConnectTimeoutException) {
-      return "connect timeout";
-    }
-    if (t instanceof HttpTimeoutException) {
-      return "timeout after " + requestTimeout;
-    }
-    if (t instanceof ConnectException) {
-      return "connection refused";
-    }
-    if (t instanceof IOException) {
-      return "I/O error: " + t.getClass().getSimpleName();
-    }
-    return "failed: " + t.getClass().getSimpleName();
-  }
-
-  /** Parses Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-  static @Nullable Duration retryAfter(@Nullable String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    String v = value.strip();
-    Duration d;
-    try {
-      d = Duration.ofSeconds(Long.parseLong(v));
-    } catch (NumberFormatException e) {
-      try {
-        d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-      } catch (DateTimeParseException ex) {
-        return null;
-      }
-    }
-    if (d.isNegative()) {
-      return Duration.ZERO;
-    }
-    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
   }
 
   @Override

@@ -93,14 +93,14 @@ class SignerAndVerifierTest {
 
   @Test
   void retryAfterParsesSecondsAndDates() {
-    assertThat(HttpWebhookDeliverer.retryAfter("120")).hasSeconds(120);
-    assertThat(HttpWebhookDeliverer.retryAfter("-5")).isZero();
-    assertThat(HttpWebhookDeliverer.retryAfter("999999999")).hasDays(1);
-    assertThat(HttpWebhookDeliverer.retryAfter("soonish")).isNull();
-    assertThat(HttpWebhookDeliverer.retryAfter(null)).isNull();
+    assertThat(DeliverySupport.retryAfter("120")).hasSeconds(120);
+    assertThat(DeliverySupport.retryAfter("-5")).isZero();
+    assertThat(DeliverySupport.retryAfter("999999999")).hasDays(1);
+    assertThat(DeliverySupport.retryAfter("soonish")).isNull();
+    assertThat(DeliverySupport.retryAfter(null)).isNull();
     String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
         .format(java.time.ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(61));
-    assertThat(HttpWebhookDeliverer.retryAfter(inAMinute).toSeconds()).isBetween(55L, 61L);
+    assertThat(DeliverySupport.retryAfter(inAMinute).toSeconds()).isBetween(55L, 61L);
   }
 
   @Test
