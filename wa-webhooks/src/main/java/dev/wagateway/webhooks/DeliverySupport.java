@@ -81,6 +81,18 @@ final class DeliverySupport {
     return "failed: " + t.getClass().getSimpleName();
   }
 
+  /** The subscription's own headers, then the signature headers of this attempt. */
+  static java.util.Map<String, String> headers(dev.wagateway.webhook.WebhookRequest r) {
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>(r.headers());
+    h.putAll(WebhookSigner.headers(r.signatureMode(), r.secrets(), r.webhookId(),
+        r.timestamp().getEpochSecond(), r.body()));
+    return h;
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
   /** Parses Retry-After as seconds or an HTTP date; null when absent or unreadable. */
   static @Nullable Duration retryAfter(@Nullable String value) {
     if (value == null || value.isBlank()) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -90,19 +89,15 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
       return CompletableFuture.completedFuture(refusal);
     }
     return Retry.decorateCompletionStage(quickRetry, retryScheduler, () -> send(r)).get()
-        .thenApply(c -> DeliveryResult.status(c.status, since(start), c.text(), DeliverySupport.retryAfter(c.retryAfter)))
+        .thenApply(c -> DeliveryResult.status(c.status, DeliverySupport.since(start), c.text(), DeliverySupport.retryAfter(c.retryAfter)))
         .exceptionally(e -> DeliveryResult.error(
-            DeliverySupport.describe(DeliverySupport.rootCause(e), requestTimeout), since(start)));
+            DeliverySupport.describe(DeliverySupport.rootCause(e), requestTimeout), DeliverySupport.since(start)));
   }
 
   private CompletableFuture<Capped> send(WebhookRequest r) {
     SimpleRequestBuilder b = SimpleRequestBuilder.post(r.url()).setBody(r.body(), JSON)
         .setHeader("User-Agent", userAgent);
-    for (Map.Entry<String, String> h : r.headers().entrySet()) {
-      b.setHeader(h.getKey(), h.getValue());
-    }
-    WebhookSigner.headers(r.signatureMode(), r.secrets(), r.webhookId(), r.timestamp().getEpochSecond(), r.body())
-        .forEach(b::setHeader);
+    DeliverySupport.headers(r).forEach(b::setHeader);
     CompletableFuture<Capped> result = new CompletableFuture<>();
     Capped consumer = new Capped(responseCap);
     client.execute(SimpleRequestProducer.create(b.build()), consumer, null, null, new FutureCallback<>() {
@@ -122,10 +117,6 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
       }
     });
     return result;
-  }
-
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   /**
@@ -219,42 +210,25 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
     retryScheduler.shutdownNow();
   }
 
-  /** Configures an {@link Hc5WebhookDeliverer}; defaults as {@link HttpWebhookDeliverer}. */
-  public static final class Builder {
-    private Duration connectTimeout = HttpWebhookDeliverer.DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = HttpWebhookDeliverer.DEFAULT_REQUEST_TIMEOUT;
-    private int responseCap = HttpWebhookDeliverer.DEFAULT_RESPONSE_CAP;
-    private boolean allowPrivateNetworks;
-    private String userAgent = "wa-gateway-webhooks/0.1";
+  /** Configures an {@link Hc5WebhookDeliverer}: {@link DelivererSettings} plus the connection pool. */
+  public static final class Builder extends DelivererSettings<Builder> {
     private int maxConnections = 256;
     private int ioThreads = 1;
 
-    public Builder connectTimeout(Duration d) {
-      this.connectTimeout = d;
-      return this;
-    }
-
-    public Builder requestTimeout(Duration d) {
-      this.requestTimeout = d;
-      return this;
-    }
-
-    public Builder responseCap(int bytes) {
-      this.responseCap = bytes;
-      return this;
-    }
-
-    public Builder allowPrivateNetworks(boolean allow) {
-      this.allowPrivateNetworks = allow;
-      return this;
-    }
+    private Builder() {}
 
     public Builder maxConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1");
+      }
       this.maxConnections = n;
       return this;
     }
 
     public Builder ioThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ioThreads must be at least 1");
+      }
       this.ioThreads = n;
       return this;
     }

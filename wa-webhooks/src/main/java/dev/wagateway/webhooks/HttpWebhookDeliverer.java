@@ -7,8 +7,6 @@ import io.github.resilience4j.retry.Retry;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -23,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 100 ms (resilience4j); the long retry schedule is the gateway's, kept in the outbox.
  */
 public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseable {
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
-  public static final int DEFAULT_RESPONSE_CAP = 4096;
 
   private final HttpClient client;
   private final ExecutorService executor;
@@ -73,10 +68,10 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
       return Retry.decorateCompletionStage(quickRetry, retryScheduler,
               () -> client.sendAsync(request, info -> new CappedBody(responseCap)))
           .get()
-          .thenApply(resp -> DeliveryResult.status(resp.statusCode(), since(start), resp.body(),
+          .thenApply(resp -> DeliveryResult.status(resp.statusCode(), DeliverySupport.since(start), resp.body(),
               DeliverySupport.retryAfter(resp.headers().firstValue("Retry-After").orElse(null))))
           .exceptionally(e -> DeliveryResult.error(
-              DeliverySupport.describe(DeliverySupport.rootCause(e), requestTimeout), since(start)));
+              DeliverySupport.describe(DeliverySupport.rootCause(e), requestTimeout), DeliverySupport.since(start)));
     });
   }
 
@@ -84,16 +79,8 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
     HttpRequest.Builder b = HttpRequest.newBuilder(r.url()).timeout(requestTimeout)
         .header("Content-Type", "application/json").header("User-Agent", userAgent)
         .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
-    for (Map.Entry<String, String> h : r.headers().entrySet()) {
-      b.header(h.getKey(), h.getValue());
-    }
-    WebhookSigner.headers(r.signatureMode(), r.secrets(), r.webhookId(), r.timestamp().getEpochSecond(),
-        r.body()).forEach(b::header);
+    DeliverySupport.headers(r).forEach(b::header);
     return b.build();
-  }
-
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   @Override
@@ -102,50 +89,9 @@ public final class HttpWebhookDeliverer implements WebhookDeliverer, AutoCloseab
     executor.shutdownNow();
   }
 
-  /** Configures an {@link HttpWebhookDeliverer}. */
-  public static final class Builder {
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private int responseCap = DEFAULT_RESPONSE_CAP;
-    private boolean allowPrivateNetworks;
-    private String userAgent = "wa-gateway-webhooks/0.1";
-
-    public Builder connectTimeout(Duration d) {
-      this.connectTimeout = positive(d, "connectTimeout");
-      return this;
-    }
-
-    public Builder requestTimeout(Duration d) {
-      this.requestTimeout = positive(d, "requestTimeout");
-      return this;
-    }
-
-    /** How much of a response body is kept for the delivery log. */
-    public Builder responseCap(int bytes) {
-      if (bytes < 0 || bytes > 1 << 20) {
-        throw new IllegalArgumentException("responseCap must be 0..1 MiB");
-      }
-      this.responseCap = bytes;
-      return this;
-    }
-
-    /** Allows loopback and private targets: for tests and local development only. */
-    public Builder allowPrivateNetworks(boolean allow) {
-      this.allowPrivateNetworks = allow;
-      return this;
-    }
-
-    public Builder userAgent(String ua) {
-      this.userAgent = Objects.requireNonNull(ua, "userAgent");
-      return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
-    }
+  /** Configures an {@link HttpWebhookDeliverer}; the settings are in {@link DelivererSettings}. */
+  public static final class Builder extends DelivererSettings<Builder> {
+    private Builder() {}
 
     public HttpWebhookDeliverer build() {
       return new HttpWebhookDeliverer(this);
