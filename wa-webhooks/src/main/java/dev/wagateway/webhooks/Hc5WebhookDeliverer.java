@@ -121,7 +121,7 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
 
   /**
    * Keeps the status, Retry-After and the first {@code cap} bytes of the body, and answers as soon
-   * as it has them; the rest of a large body is read and dropped.
+   * as it has them; a longer body is not read further: the connection is closed.
    */
   static final class Capped implements AsyncResponseConsumer<Capped> {
     private final int cap;
@@ -171,7 +171,7 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
     }
 
     @Override
-    public void consume(ByteBuffer src) {
+    public void consume(ByteBuffer src) throws IOException {
       synchronized (buf) {
         int take = Math.min(src.remaining(), cap - buf.size());
         if (take > 0) {
@@ -185,6 +185,9 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
         }
       }
       answer();
+      // The answer is out; reading the rest could take forever (an endless or huge body). Failing
+      // the exchange makes the client close this connection instead of returning it to the pool.
+      throw new CapReached();
     }
 
     @Override
@@ -202,6 +205,18 @@ public final class Hc5WebhookDeliverer implements WebhookDeliverer, AutoCloseabl
 
     @Override
     public void releaseResources() {}
+  }
+
+  /** Ends an exchange whose answer was given at the cap; carries no stack, it is no error. */
+  static final class CapReached extends IOException {
+    CapReached() {
+      super("response body over the cap: connection closed", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   @Override

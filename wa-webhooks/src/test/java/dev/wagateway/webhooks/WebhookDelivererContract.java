@@ -33,6 +33,10 @@ abstract class WebhookDelivererContract {
   final ConcurrentLinkedQueue<HttpExchange> seen = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<byte[]> bodies = new ConcurrentLinkedQueue<>();
   final WebhookSecret secret = WebhookSecret.generate();
+  /** What the endless response gives up at when no reader stops it: far beyond any cap. */
+  static final long ENDLESS_LIMIT = 512L * 1024 * 1024;
+  final java.util.concurrent.atomic.AtomicLong endlessWritten = new java.util.concurrent.atomic.AtomicLong();
+  final java.util.concurrent.atomic.AtomicBoolean endlessStopped = new java.util.concurrent.atomic.AtomicBoolean();
   /** A deliverer with these settings (defaults otherwise). */
   abstract WebhookDeliverer open(boolean allowPrivateNetworks, Duration requestTimeout, int responseCap);
 
@@ -56,6 +60,21 @@ abstract class WebhookDelivererContract {
     server.createContext("/broken", x -> answer(x, 503, "", Map.of()));
     server.createContext("/moved", x -> answer(x, 302, "", Map.of("Location", "http://127.0.0.1:1/elsewhere")));
     server.createContext("/huge", x -> answer(x, 200, "x".repeat(1_000_000), Map.of()));
+    server.createContext("/endless", x -> {
+      x.getRequestBody().readAllBytes();
+      x.sendResponseHeaders(200, 0); // chunked, no end: only the reader's stop ends it
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      try (OutputStream o = x.getResponseBody()) {
+        while (endlessWritten.get() < ENDLESS_LIMIT) {
+          o.write(chunk);
+          endlessWritten.addAndGet(chunk.length);
+        }
+      } catch (IOException clientWentAway) {
+        endlessStopped.set(true);
+      }
+      x.close();
+    });
     server.createContext("/slow", x -> {
       try {
         Thread.sleep(2_000);
@@ -146,6 +165,22 @@ abstract class WebhookDelivererContract {
       DeliveryResult r = send(capped, url("/huge"));
       assertThat(r.outcome()).isEqualTo(DeliveryOutcome.SUCCESS);
       assertThat(r.responseExcerpt()).hasSize(100);
+    } finally {
+      close(capped);
+    }
+  }
+
+  @Test
+  void anEndlessResponseIsCutOffAtTheCapNotReadToItsEnd() throws Exception {
+    WebhookDeliverer capped = open(true, Duration.ofSeconds(5), 100);
+    try {
+      DeliveryResult r = send(capped, url("/endless"));
+      assertThat(r.outcome()).isEqualTo(DeliveryOutcome.SUCCESS);
+      assertThat(r.responseExcerpt()).hasSize(100);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(endlessStopped).as("the client closed the stream").isTrue());
+      assertThat(endlessWritten.get()).as("bytes the receiver got out before the client stopped reading")
+          .isLessThan(64L * 1024 * 1024);
     } finally {
       close(capped);
     }

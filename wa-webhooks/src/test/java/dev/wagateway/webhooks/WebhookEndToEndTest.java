@@ -21,6 +21,7 @@ import dev.wagateway.time.TaskScheduler;
 import dev.wagateway.webhook.DeliveryFilter;
 import dev.wagateway.webhook.SubscriptionRequest;
 import dev.wagateway.webhook.WebhookConfig;
+import dev.wagateway.webhook.WebhookDeliverer;
 import dev.wagateway.webhook.WebhookDelivery;
 import dev.wagateway.webhook.WebhookSubscription;
 import java.io.IOException;
@@ -38,8 +39,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The gateway, the HTTP deliverer and a receiver that verifies every signature, on real threads. */
-class WebhookEndToEndTest {
+/**
+ * The gateway, an HTTP deliverer and a receiver that verifies every signature, on real threads; run
+ * for every HTTP deliverer (one subclass each).
+ */
+abstract class WebhookEndToEndTest {
   static final List<Duration> FAST = List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(300),
       Duration.ofMillis(600), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
       Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
@@ -52,7 +56,7 @@ class WebhookEndToEndTest {
   volatile WebhookVerifier verifier;
   TaskScheduler scheduler;
   SimulatedNetwork network;
-  HttpWebhookDeliverer deliverer;
+  WebhookDeliverer deliverer;
   WaGateway gw;
   final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
 
@@ -82,8 +86,11 @@ class WebhookEndToEndTest {
     receiver.start();
     scheduler = TaskScheduler.system("e2e", 2);
     network = new SimulatedNetwork(scheduler, SimulatedConfig.defaults().withReadDelay(Duration.ofMillis(50)));
-    deliverer = HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build();
+    deliverer = openDeliverer();
   }
+
+  /** The deliverer under test, allowed to reach the loopback receiver. */
+  abstract WebhookDeliverer openDeliverer();
 
   void startGateway(WebhookConfig config) {
     gw = WaGateway.builder().scheduler(scheduler).engine(network.engine()).webhookDeliverer(deliverer)
@@ -97,7 +104,7 @@ class WebhookEndToEndTest {
     if (gw != null) {
       gw.close();
     }
-    deliverer.close();
+    WebhookDelivererContract.close(deliverer);
     scheduler.close();
     receiver.stop(0);
   }
