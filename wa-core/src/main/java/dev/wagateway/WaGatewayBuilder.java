@@ -5,6 +5,7 @@ import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.internal.DefaultWaGateway;
 import dev.wagateway.internal.GatewaySettings;
 import dev.wagateway.observe.MetricsTracker;
+import dev.wagateway.observe.OperationObserver;
 import dev.wagateway.queue.InMemoryQueueStore;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.QueueStore;
@@ -44,6 +45,7 @@ public final class WaGatewayBuilder {
   private WebhookDeliverer webhookDeliverer = WebhookDeliverer.none();
   private WebhookConfig webhooks = WebhookConfig.defaults();
   private MetricsTracker metrics = MetricsTracker.NOOP;
+  private OperationObserver observer = OperationObserver.NOOP;
   private @Nullable EncryptionKeys encryptionKeys;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
@@ -117,6 +119,12 @@ public final class WaGatewayBuilder {
     return this;
   }
 
+  /** Told when send and webhook attempts start and end, for tracing (wa-metrics has one). */
+  public WaGatewayBuilder operationObserver(OperationObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "operationObserver");
+    return this;
+  }
+
   /** Encrypts credentials at rest (AES-GCM) with these keys, around whichever store is set. */
   public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
     this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
@@ -179,6 +187,7 @@ public final class WaGatewayBuilder {
     return new DefaultWaGateway(new GatewaySettings(s, ownsScheduler, e, store, queueStore, queue,
         webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
-        maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics));
+        maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics,
+        observer));
   }
 }

@@ -56,7 +56,7 @@ public final class DefaultWaGateway implements WaGateway {
     this.settings = settings;
     this.ctx = new GatewayContext(settings.scheduler(), bus, new Ids(settings.scheduler().clock()),
         settings.sessionStore(), settings.engine(), settings.reconnect(), settings.watchdog(),
-        settings.metrics());
+        settings.metrics(), settings.observer());
     this.store = settings.queueStore();
     this.capacity = new Capacity(settings.queue());
     SessionManager[] holder = new SessionManager[1];

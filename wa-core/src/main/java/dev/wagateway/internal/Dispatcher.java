@@ -6,6 +6,7 @@ import dev.wagateway.engine.SendAck;
 import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.message.Failure;
 import dev.wagateway.message.FailureType;
+import dev.wagateway.observe.OperationObserver.Operation;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
 import dev.wagateway.message.StatusLog;
@@ -335,8 +336,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     OutboundMessage m = c.message();
     int attempt = c.attempts() + 1;
     store.markSending(c.id(), now);
-    long lag = Duration.between(c.availableAt(), now).toNanos();
+    long lag = Math.max(0, nanosBetween(c.availableAt(), now));
     lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    ctx.metrics().dispatchLag(lag);
+    Operation op = ctx.observer().sendStarted(m.sessionId(), m.id(), m.content().type(), attempt);
     lane.inFlight.incrementAndGet();
     inFlightTotal.incrementAndGet();
     AtomicBoolean done = new AtomicBoolean();
@@ -347,7 +350,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       future = CompletableFuture.failedFuture(e);
     }
     if (future.isDone()) {
-      complete(lane, c, attempt, future, done, now);
+      complete(lane, c, attempt, future, done, now, op);
       return;
     }
     Cancellable timeout = ctx.scheduler().schedule(sendTimeout, () -> {
@@ -356,18 +359,18 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           log.warn("send of {} to {} got no answer within {}", m.id(), m.to(), sendTimeout);
         }
         finished(lane, c, attempt, null,
-            Failure.of(FailureType.TRANSIENT, "timeout", "no answer within " + sendTimeout), now);
+            Failure.of(FailureType.TRANSIENT, "timeout", "no answer within " + sendTimeout), now, op);
       }
     });
     CompletableFuture<SendAck> f = future;
     f.whenComplete((ack, err) -> {
       timeout.cancel();
-      complete(lane, c, attempt, f, done, now);
+      complete(lane, c, attempt, f, done, now, op);
     });
   }
 
   private void complete(Lane lane, Claimed c, int attempt, CompletableFuture<SendAck> f,
-      AtomicBoolean done, Instant startedAt) {
+      AtomicBoolean done, Instant startedAt, Operation op) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
@@ -378,15 +381,17 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
       failure = failureOf(e);
     }
-    finished(lane, c, attempt, ack, failure, startedAt);
+    finished(lane, c, attempt, ack, failure, startedAt, op);
   }
 
   private void finished(Lane lane, Claimed c, int attempt, @Nullable SendAck ack,
-      @Nullable Failure failure, Instant startedAt) {
+      @Nullable Failure failure, Instant startedAt, Operation op) {
     try {
       if (ack != null) {
+        op.end("sent", 0, null);
         accepted(lane, c, attempt, ack, startedAt); // logs nothing: no MDC work on the hot path
       } else {
+        op.end(failure.type().tag(), 0, failure.code());
         try (var mdc = Mdc.session(lane.sessionId); var mm = Mdc.message(c.id())) {
           failed(lane, c, attempt, failure);
         }

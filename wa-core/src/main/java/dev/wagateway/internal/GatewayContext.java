@@ -2,6 +2,7 @@ package dev.wagateway.internal;
 
 import dev.wagateway.engine.Engine;
 import dev.wagateway.observe.MetricsTracker;
+import dev.wagateway.observe.OperationObserver;
 import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.WatchdogPolicy;
 import dev.wagateway.store.SessionStore;
@@ -16,4 +17,5 @@ record GatewayContext(
     Engine engine,
     ReconnectPolicy reconnect,
     WatchdogPolicy watchdog,
-    MetricsTracker metrics) {}
+    MetricsTracker metrics,
+    OperationObserver observer) {}

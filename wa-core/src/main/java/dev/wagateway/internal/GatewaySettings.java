@@ -2,6 +2,7 @@ package dev.wagateway.internal;
 
 import dev.wagateway.engine.Engine;
 import dev.wagateway.observe.MetricsTracker;
+import dev.wagateway.observe.OperationObserver;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.QueueStore;
 import dev.wagateway.session.ReconnectPolicy;
@@ -33,4 +34,5 @@ public record GatewaySettings(
     int maxInFlightPerSession,
     Duration messageRetention,
     Duration shutdownTimeout,
-    MetricsTracker metrics) {}
+    MetricsTracker metrics,
+    OperationObserver observer) {}

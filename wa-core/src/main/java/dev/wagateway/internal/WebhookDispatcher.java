@@ -3,6 +3,7 @@ package dev.wagateway.internal;
 import dev.wagateway.ValidationException;
 import dev.wagateway.WaException;
 import dev.wagateway.event.GatewayEvent;
+import dev.wagateway.observe.OperationObserver.Operation;
 import dev.wagateway.time.TaskScheduler.Cancellable;
 import dev.wagateway.webhook.DeliveryAttempt;
 import dev.wagateway.webhook.DeliveryFilter;
@@ -261,11 +262,13 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
     WebhookRequest request = new WebhookRequest(sub.url(), d.eventId(), now, d.payload(), sub.headers(),
         sub.secrets(), sub.signatureMode());
     long start = System.nanoTime();
+    Operation op = ctx.observer().webhookStarted(sub.id(), d.sessionId(), d.eventId(), d.eventType(),
+        d.attempts() + 1);
     AtomicBoolean done = new AtomicBoolean();
     Cancellable timeout = ctx.scheduler().schedule(config.attemptTimeout(), () -> {
       if (done.compareAndSet(false, true)) {
         finish(sub, ep, d, now, DeliveryResult.error("no answer within " + config.attemptTimeout(),
-            config.attemptTimeout()));
+            config.attemptTimeout()), op);
       }
     });
     CompletableFuture<DeliveryResult> f;
@@ -284,15 +287,16 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
           ? DeliveryResult.error("the deliverer failed: " + error.getClass().getSimpleName(),
               Duration.ofNanos(System.nanoTime() - start))
           : result;
-      finish(sub, ep, d, now, r);
+      finish(sub, ep, d, now, r, op);
     });
   }
 
   private void finish(WebhookSubscription sub, Endpoint ep, WebhookDelivery d, Instant startedAt,
-      DeliveryResult r) {
+      DeliveryResult r, Operation op) {
     try {
       Instant now = ctx.scheduler().now();
       DeliveryOutcome outcome = r.outcome();
+      op.end(outcome.tag(), r.statusCode(), r.error());
       String excerpt = r.responseExcerpt().length() > EXCERPT_LIMIT
           ? r.responseExcerpt().substring(0, EXCERPT_LIMIT) : r.responseExcerpt();
       DeliveryAttempt attempt = new DeliveryAttempt(startedAt, r.statusCode(), r.latency(), outcome,
@@ -300,6 +304,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
       attempts.computeIfAbsent(d.eventType(), t -> newCounters()).get(outcome).increment();
       long lat = r.latency().toNanos();
       latencyEwmaNanos.getAndUpdate(p -> p == 0 ? lat : p + (lat - p) / 16);
+      ctx.metrics().webhookAttempt(d.eventType(), outcome, lat);
       if (outcome == DeliveryOutcome.SUCCESS) {
         outbox.delivered(d.id(), attempt);
         ep.healthy();

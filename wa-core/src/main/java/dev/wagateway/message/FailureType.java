@@ -18,9 +18,15 @@ public enum FailureType {
   CANCELLED(false);
 
   private final boolean retryable;
+  private final String tag = name().toLowerCase(java.util.Locale.ROOT);
 
   FailureType(boolean retryable) {
     this.retryable = retryable;
+  }
+
+  /** The name in lower case ({@code rate_limited}): the form metrics tags and traces use. */
+  public String tag() {
+    return tag;
   }
 
   /** True when another attempt may succeed. */

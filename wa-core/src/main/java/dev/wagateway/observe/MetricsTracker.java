@@ -2,6 +2,7 @@ package dev.wagateway.observe;
 
 import dev.wagateway.message.FailureType;
 import dev.wagateway.message.MessageStatus;
+import dev.wagateway.webhook.DeliveryOutcome;
 
 /**
  * Told, synchronously and on the thread that does the work, about what metrics count. A gateway
@@ -32,4 +33,10 @@ public interface MetricsTracker {
 
   /** A reconnect was scheduled; {@code reason} is the engine's disconnect code, or {@code silent}. */
   default void reconnectScheduled(String sessionId, String reason) {}
+
+  /** A message was handed to the engine this long after it was due (the dispatch lag). */
+  default void dispatchLag(long lagNanos) {}
+
+  /** A webhook delivery attempt has its answer; {@code latencyNanos} from the request to the answer. */
+  default void webhookAttempt(String eventType, DeliveryOutcome outcome, long latencyNanos) {}
 }

@@ -9,6 +9,13 @@ public enum DeliveryOutcome {
   /** Any other answer (other 4xx, a refused target): not tried again. */
   PERMANENT;
 
+  private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+
+  /** The name in lower case ({@code success}): the form metrics tags and traces use. */
+  public String tag() {
+    return tag;
+  }
+
   /** The outcome of an HTTP status; 0 stands for "no response" (timeout, I/O error). */
   public static DeliveryOutcome ofStatus(int status) {
     if (status >= 200 && status < 300) {
