@@ -45,6 +45,10 @@ public final class WebhookDeliveryBenchmark {
   static final AtomicLong ERRORS = new AtomicLong();
   /** The same for the raw client phase. */
   static final AtomicLong RAW_ERRORS = new AtomicLong();
+  /** The same for the raw HttpClient 5 phase. */
+  static final AtomicLong HC5_RAW_ERRORS = new AtomicLong();
+  /** The first error of each raw phase, to say what failed. */
+  static final java.util.concurrent.ConcurrentHashMap<String, String> FIRST_ERROR = new java.util.concurrent.ConcurrentHashMap<>();
   static final byte[] BODY = ("{\"id\":\"evt_01KDVDNA0MJHHBXM6VDQQFHA4A\",\"type\":\"message.status\","
       + "\"timestamp\":\"2026-11-23T14:00:00Z\",\"session\":\"sales\",\"data\":{\"messageId\":"
       + "\"msg_01KDVDNA0MZ6NFHJDB0PT8Q4JV\",\"to\":\"491701234567@s.whatsapp.net\",\"contentType\":"
@@ -84,6 +88,7 @@ public final class WebhookDeliveryBenchmark {
     double[] deliverer = new double[rounds];
     double[] gateway = new double[rounds];
     double[] hc5 = new double[rounds];
+    double[] hc5Raw = new double[rounds];
     double[] hc5Gateway = new double[rounds];
     java.util.function.Supplier<dev.wagateway.webhook.WebhookDeliverer> jdk =
         () -> HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build();
@@ -93,9 +98,15 @@ public final class WebhookDeliveryBenchmark {
       double a = rawClient(url, n, concurrency);
       double b = ourDeliverer(url, n, concurrency, jdk);
       double c = throughGateway(url, n, concurrency, received, jdk);
+      long gc0 = gcMillis();
+      double f = rawHc5(url, n, concurrency);
+      long gc1 = gcMillis();
       double d = ourDeliverer(url, n, concurrency, apache);
+      long gc2 = gcMillis();
       double e = throughGateway(url, n, concurrency, received, apache);
+      long gc3 = gcMillis();
       if (r >= 0) {
+        hc5Raw[r] = f;
         raw[r] = a;
         deliverer[r] = b;
         gateway[r] = c;
@@ -103,18 +114,22 @@ public final class WebhookDeliveryBenchmark {
         hc5Gateway[r] = e;
       }
       System.out.printf(Locale.ROOT, "%s: raw %,.0f/s, deliverer %,.0f/s, gateway %,.0f/s,"
-          + " hc5 deliverer %,.0f/s, hc5 gateway %,.0f/s%n", r < 0 ? "warm-up" : "round " + (r + 1), a, b, c, d, e);
+          + " hc5 raw %,.0f/s, hc5 deliverer %,.0f/s, hc5 gateway %,.0f/s (GC ms in the hc5 phases: %d, %d, %d)%n",
+          r < 0 ? "warm-up" : "round " + (r + 1), a, b, c, f, d, e, gc1 - gc0, gc2 - gc1, gc3 - gc2);
     }
     java.util.Arrays.sort(raw);
     java.util.Arrays.sort(deliverer);
     java.util.Arrays.sort(gateway);
     java.util.Arrays.sort(hc5);
     java.util.Arrays.sort(hc5Gateway);
-    System.out.printf(Locale.ROOT, "RESULT hc5 median: Hc5WebhookDeliverer %,.0f/s; gateway end to end with it %,.0f/s%n",
-        hc5[rounds / 2], hc5Gateway[rounds / 2]);
+    java.util.Arrays.sort(hc5Raw);
+    double mh = hc5Raw[rounds / 2];
+    System.out.printf(Locale.ROOT, "RESULT hc5 median: raw HttpClient 5 %,.0f/s; Hc5WebhookDeliverer %,.0f/s (%.0f%%);"
+        + " gateway end to end with it %,.0f/s (%.0f%%)%n", mh, hc5[rounds / 2], 100 * hc5[rounds / 2] / mh,
+        hc5Gateway[rounds / 2], 100 * hc5Gateway[rounds / 2] / mh);
     double mr = raw[rounds / 2];
-    System.out.printf(Locale.ROOT, "requests without a 204: raw %d, deliverer %d (errors are counted, not retried, in these two phases)%n",
-        RAW_ERRORS.get(), ERRORS.get());
+    System.out.printf(Locale.ROOT, "requests without a 204: raw %d, deliverer %d, hc5 raw %d (errors are counted, not retried,"
+        + " in these phases); first errors: %s%n", RAW_ERRORS.get(), ERRORS.get(), HC5_RAW_ERRORS.get(), FIRST_ERROR);
     System.out.printf(Locale.ROOT, "RESULT median: raw JDK HttpClient %,.0f/s; HttpWebhookDeliverer %,.0f/s (%.0f%%);"
         + " gateway end to end %,.0f/s (%.0f%%)%n", mr, deliverer[rounds / 2], 100 * deliverer[rounds / 2] / mr,
         gateway[rounds / 2], 100 * gateway[rounds / 2] / mr);
@@ -139,6 +154,63 @@ public final class WebhookDeliveryBenchmark {
     return (double) t / iters;
   }
 
+  static long gcMillis() {
+    long t = 0;
+    for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, b.getCollectionTime());
+    }
+    return t;
+  }
+
+  /** Unsigned POSTs on Apache HttpClient 5 set up as Hc5WebhookDeliverer sets it up: its ceiling. */
+  static double rawHc5(URI url, int n, int concurrency) throws Exception {
+    try (org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client =
+        org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+            .setConnectionManager(org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder
+                .create().setMaxConnTotal(256).setMaxConnPerRoute(256).build())
+            .setIOReactorConfig(org.apache.hc.core5.reactor.IOReactorConfig.custom().setIoThreadCount(1).build())
+            .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement().build()) {
+      client.start();
+      org.apache.hc.core5.http.ContentType json =
+          org.apache.hc.core5.http.ContentType.create("application/json", (java.nio.charset.Charset) null);
+      Semaphore window = new Semaphore(concurrency);
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        window.acquire();
+        org.apache.hc.client5.http.async.methods.SimpleHttpRequest req =
+            org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.post(url).setBody(BODY, json).build();
+        client.execute(req, new org.apache.hc.core5.concurrent.FutureCallback<
+            org.apache.hc.client5.http.async.methods.SimpleHttpResponse>() {
+          @Override
+          public void completed(org.apache.hc.client5.http.async.methods.SimpleHttpResponse x) {
+            if (x.getCode() != 204) {
+              HC5_RAW_ERRORS.incrementAndGet();
+              FIRST_ERROR.putIfAbsent("hc5 raw", "HTTP " + x.getCode());
+            }
+            window.release();
+            done.countDown();
+          }
+
+          @Override
+          public void failed(Exception e) {
+            HC5_RAW_ERRORS.incrementAndGet();
+            FIRST_ERROR.putIfAbsent("hc5 raw", String.valueOf(e));
+            window.release();
+            done.countDown();
+          }
+
+          @Override
+          public void cancelled() {
+            failed(null);
+          }
+        });
+      }
+      done.await();
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
   static double rawClient(URI url, int n, int concurrency) throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
         .executor(Executors.newCachedThreadPool()).build();
@@ -154,6 +226,7 @@ public final class WebhookDeliveryBenchmark {
             window.release();
             if (e != null || x.statusCode() != 204) {
               RAW_ERRORS.incrementAndGet();
+              FIRST_ERROR.putIfAbsent("jdk raw", e != null ? String.valueOf(e) : "HTTP " + x.statusCode());
             }
             return null;
           });

@@ -47,15 +47,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   public static final int DEFAULT_MAX_SESSION_TAGS = 100;
-  /** Histogram range: fewer buckets to search on every record; alerts look at 0.5 s to 1 s. */
+  /** SLO buckets of the send timer (engine call to ack). */
+  public static final List<Duration> DEFAULT_SEND_SLOS = millis(50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
+  /** SLO buckets of the queue timer (accepted to SENT): the alerts look at 500 ms and 1 s. */
+  public static final List<Duration> DEFAULT_QUEUE_SLOS = millis(100, 250, 500, 1_000, 2_500, 5_000, 30_000,
+      60_000, 300_000);
+  /** SLO buckets of the webhook timer (request to answer). */
+  public static final List<Duration> DEFAULT_WEBHOOK_SLOS = millis(50, 100, 250, 500, 1_000, 2_500, 5_000, 15_000);
+  /** SLO buckets of the dispatch lag timer: the alert looks at 1 s. */
+  public static final List<Duration> DEFAULT_DISPATCH_LAG_SLOS = millis(1, 10, 100, 500, 1_000, 5_000);
+  /** Range of the optional percentile histograms: fewer buckets to search on every record. */
   static final Duration HISTOGRAM_MIN = Duration.ofMillis(1);
   static final Duration HISTOGRAM_MAX = Duration.ofMinutes(1);
   private static final Set<String> LIFECYCLE = Set.of("session.created", "session.state_changed",
       "session.deleted");
 
-  private final int maxSessionTags;
   private final Clock clock;
-  private final Map<String, String> sessionTags = new ConcurrentHashMap<>();
+  private final SessionTags sessionTags;
+  private final Slos slos;
+  private final List<StorageGauges> storage = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, SessionMeters> meters = new ConcurrentHashMap<>();
   private final Set<String> boundSessions = ConcurrentHashMap.newKeySet();
   private final Set<String> seenTypes = ConcurrentHashMap.newKeySet();
@@ -64,21 +74,52 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   private volatile @Nullable WaGateway gateway;
   private volatile @Nullable Snapshot snapshot;
   private volatile @Nullable Timer processing;
+  private volatile @Nullable Timer dispatchLag;
+  private final Map<DeliveryOutcome, Timer> webhookDurations = new java.util.EnumMap<>(DeliveryOutcome.class);
   private @Nullable Subscription subscription;
 
   /** The limit names the dispatcher counts (docs/queue.md). */
   static final List<String> LIMITS = List.of("session_rate", "recipient_gap", "warm_up", "new_contacts", "engine");
 
+  /** With the defaults: 100 session tags, the default SLO buckets, the system clock. */
   public WaGatewayMetrics() {
-    this(DEFAULT_MAX_SESSION_TAGS, Clock.systemUTC());
+    this(builder());
   }
 
   public WaGatewayMetrics(int maxSessionTags, Clock clock) {
-    if (maxSessionTags < 1) {
-      throw new IllegalArgumentException("maxSessionTags must be at least 1");
+    this(builder().maxSessionTags(maxSessionTags).clock(clock));
+  }
+
+  private WaGatewayMetrics(Builder b) {
+    this.sessionTags = new SessionTags(b.maxSessionTags);
+    this.clock = b.clock;
+    this.slos = new Slos(b.sendSlos, b.queueSlos, b.webhookSlos, b.dispatchLagSlos, b.percentileHistograms);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static List<Duration> millis(long... ms) {
+    return java.util.Arrays.stream(ms).mapToObj(Duration::ofMillis).toList();
+  }
+
+  /**
+   * Reports the bytes the files at {@code path} take (a file, or every regular file below a
+   * directory) and the size and free space of the volume that holds it, tagged {@code store}.
+   * For SQLite, name the database file's directory or the file; for media, its root directory.
+   */
+  public void storage(String store, java.nio.file.Path path) {
+    if (store == null || !store.matches("[a-z0-9_]{1,32}")) {
+      throw new IllegalArgumentException("store must be a short lower-case name ([a-z0-9_]{1,32}), was " + store);
     }
-    this.maxSessionTags = maxSessionTags;
-    this.clock = clock;
+    java.util.Objects.requireNonNull(path, "path");
+    StorageGauges g = new StorageGauges(store, path, clock);
+    storage.add(g);
+    MeterRegistry r = registry;
+    if (r != null) {
+      g.bindTo(r);
+    }
   }
 
   /** Give this to {@code WaGateway.builder().metricsTracker(...)}. A no-op until bound. */
@@ -98,22 +139,24 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
 
   /** The tag value for a session: its id while under the limit, else {@code other}. */
   String sessionTag(String sessionId) {
-    String t = sessionTags.get(sessionId);
-    if (t != null) {
-      return t;
-    }
-    synchronized (sessionTags) {
-      return sessionTags.computeIfAbsent(sessionId,
-          id -> sessionTags.size() < maxSessionTags ? id : WaMetricNames.OTHER);
-    }
+    return sessionTags.of(sessionId);
   }
 
   @Override
   public synchronized void bindTo(MeterRegistry r) {
     this.registry = r;
-    this.processing = Timer.builder(WaMetricNames.QUEUE_PROCESSING_DURATION)
-        .description("From acceptance to SENT").publishPercentileHistogram()
-        .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(Duration.ofHours(1)).register(r);
+    this.processing = slos.timer(Timer.builder(WaMetricNames.QUEUE_PROCESSING_DURATION)
+        .description("From acceptance to SENT"), slos.queue, Duration.ofHours(1)).register(r);
+    this.dispatchLag = slos.timer(Timer.builder(WaMetricNames.DISPATCH_LAG)
+        .description("From a message being due to its send starting"), slos.dispatchLag, HISTOGRAM_MAX).register(r);
+    for (DeliveryOutcome o : DeliveryOutcome.values()) {
+      webhookDurations.put(o, slos.timer(Timer.builder(WaMetricNames.WEBHOOK_DELIVERY_DURATION)
+          .description("From a webhook request to its answer").tag("outcome", o.tag()), slos.webhook,
+          HISTOGRAM_MAX).register(r));
+    }
+    for (StorageGauges g : storage) {
+      g.bindTo(r);
+    }
     WaGateway gw = gateway;
     if (gw != null) {
       bindViews(r, gw);
@@ -134,9 +177,6 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     }
     Gauge.builder(WaMetricNames.WEBHOOK_ENDPOINTS_DISABLED, gw, g -> g.webhookStats().disabledEndpoints())
         .description("Webhook subscriptions that are disabled").register(r);
-    Gauge.builder(WaMetricNames.DISPATCH_LAG, gw, g -> g.queueStats().recentDispatchLag().toNanos() / 1e9)
-        .description("Recent average time from a message being due to its send starting")
-        .baseUnit("seconds").register(r);
     for (SessionInfo s : gw.sessions().list()) {
       bindSession(r, s.id());
     }
@@ -160,8 +200,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
         String type = e.type();
         FunctionCounter.builder(WaMetricNames.WEBHOOK_DELIVERIES, gw, g -> g.webhookStats()
                 .attemptsByEventType().getOrDefault(type, Map.of()).getOrDefault(o, 0L))
-            .description("Webhook delivery attempts").tags("event", type,
-                "outcome", o.name().toLowerCase(Locale.ROOT)).register(r);
+            .description("Webhook delivery attempts").tags("event", type, "outcome", o.tag()).register(r);
       }
     }
     Snapshot sn = snapshot;
@@ -182,11 +221,11 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
         .description("1 when the session is connected, else 0 (connected count for 'other')")
         .tags(t).register(r);
     Gauge.builder(WaMetricNames.QUEUE_WAITING, sn0, sn -> sn.get().queue(tag, this).waiting())
-        .description("Messages waiting to be sent").tags(t).register(r);
+        .description("Messages waiting to be sent").baseUnit("messages").tags(t).register(r);
     Gauge.builder(WaMetricNames.QUEUE_ACTIVE, sn0, sn -> sn.get().queue(tag, this).active())
-        .description("Messages handed to the engine, not yet answered").tags(t).register(r);
+        .description("Messages handed to the engine, not yet answered").baseUnit("messages").tags(t).register(r);
     Gauge.builder(WaMetricNames.QUEUE_DLQ, sn0, sn -> sn.get().queue(tag, this).deadLettered())
-        .description("Messages in the dead-letter queue").tags(t).register(r);
+        .description("Messages in the dead-letter queue").baseUnit("messages").tags(t).register(r);
     for (String limit : LIMITS) {
       FunctionCounter.builder(WaMetricNames.RATE_LIMIT_HITS, sn0, sn -> sn.get().hits(tag, limit, this))
           .description("Rate-limit answers and pacing waits").tags("session", tag, "limit", limit).register(r);
@@ -197,6 +236,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   private static final class SessionMeters {
     final MeterRegistry r;
     final String tag;
+    final Slos slos;
     final Map<String, Counter> sent = new ConcurrentHashMap<>();
     final Map<String, Timer> sendDuration = new ConcurrentHashMap<>();
     final Map<String, Counter> received = new ConcurrentHashMap<>();
@@ -205,9 +245,10 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     final Counter delivered;
     final Counter read;
 
-    SessionMeters(MeterRegistry r, String tag) {
+    SessionMeters(MeterRegistry r, String tag, Slos slos) {
       this.r = r;
       this.tag = tag;
+      this.slos = slos;
       this.delivered = Counter.builder(WaMetricNames.MESSAGES_DELIVERED).description("Delivery receipts")
           .tag("session", tag).register(r);
       this.read = Counter.builder(WaMetricNames.MESSAGES_READ).description("Read receipts")
@@ -222,10 +263,9 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
 
     Timer sendDuration(String type) {
       Timer x = sendDuration.get(type);
-      return x != null ? x : sendDuration.computeIfAbsent(type, t -> Timer.builder(WaMetricNames.MESSAGE_SEND_DURATION)
-          .description("From the engine call to its ack").tags("session", tag, "type", t)
-          .publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN)
-          .maximumExpectedValue(HISTOGRAM_MAX).register(r));
+      return x != null ? x : sendDuration.computeIfAbsent(type, t -> slos.timer(Timer.builder(
+          WaMetricNames.MESSAGE_SEND_DURATION).description("From the engine call to its ack")
+          .tags("session", tag, "type", t), slos.send, HISTOGRAM_MAX).register(r));
     }
 
     Counter received(String type) {
@@ -237,7 +277,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     Counter failed(String type, FailureType reason) {
       return failed.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).computeIfAbsent(reason, f ->
           Counter.builder(WaMetricNames.MESSAGES_FAILED).description("Failed send attempts")
-              .tags("session", tag, "type", type, "reason", f.name().toLowerCase(Locale.ROOT)).register(r));
+              .tags("session", tag, "type", type, "reason", f.tag()).register(r));
     }
 
     Counter reconnect(String reason) {
@@ -259,7 +299,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       }
       String tag = sessionTag(sessionId);
       SessionMeters m = meters.get(tag);
-      return m != null ? m : meters.computeIfAbsent(tag, t -> new SessionMeters(r, t));
+      return m != null ? m : meters.computeIfAbsent(tag, t -> new SessionMeters(r, t, slos));
     }
 
     @Override
@@ -307,6 +347,115 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       if (m != null) {
         m.reconnect(reason(reason)).increment();
       }
+    }
+
+    @Override
+    public void dispatchLag(long lagNanos) {
+      Timer t = dispatchLag;
+      if (t != null) {
+        t.record(lagNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    @Override
+    public void webhookAttempt(String eventType, DeliveryOutcome outcome, long latencyNanos) {
+      Timer t = webhookDurations.get(outcome);
+      if (t != null) {
+        t.record(latencyNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /** The bucket settings of every timer. */
+  record Slos(List<Duration> send, List<Duration> queue, List<Duration> webhook, List<Duration> dispatchLag,
+      boolean percentileHistograms) {
+    Timer.Builder timer(Timer.Builder b, List<Duration> buckets, Duration max) {
+      b.serviceLevelObjectives(buckets.toArray(Duration[]::new));
+      if (percentileHistograms) {
+        b.publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(max);
+      }
+      return b;
+    }
+  }
+
+  /** Configures a {@link WaGatewayMetrics}; every setting has a default. */
+  public static final class Builder {
+    private int maxSessionTags = DEFAULT_MAX_SESSION_TAGS;
+    private Clock clock = Clock.systemUTC();
+    private List<Duration> sendSlos = DEFAULT_SEND_SLOS;
+    private List<Duration> queueSlos = DEFAULT_QUEUE_SLOS;
+    private List<Duration> webhookSlos = DEFAULT_WEBHOOK_SLOS;
+    private List<Duration> dispatchLagSlos = DEFAULT_DISPATCH_LAG_SLOS;
+    private boolean percentileHistograms;
+
+    private Builder() {}
+
+    /** Sessions past this many share the tag value {@code other} (default 100). */
+    public Builder maxSessionTags(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessionTags must be at least 1, was " + max);
+      }
+      this.maxSessionTags = max;
+      return this;
+    }
+
+    /** The clock the uptime gauge and the gauge snapshot read (default the system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = java.util.Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Histogram buckets of {@code whatsapp_message_send_duration_seconds}. */
+    public Builder sendSlos(Duration... buckets) {
+      this.sendSlos = slos("sendSlos", buckets);
+      return this;
+    }
+
+    /** Histogram buckets of {@code whatsapp_queue_processing_duration_seconds}. */
+    public Builder queueSlos(Duration... buckets) {
+      this.queueSlos = slos("queueSlos", buckets);
+      return this;
+    }
+
+    /** Histogram buckets of {@code whatsapp_webhook_delivery_duration_seconds}. */
+    public Builder webhookSlos(Duration... buckets) {
+      this.webhookSlos = slos("webhookSlos", buckets);
+      return this;
+    }
+
+    /** Histogram buckets of {@code whatsapp_dispatch_lag_seconds}. */
+    public Builder dispatchLagSlos(Duration... buckets) {
+      this.dispatchLagSlos = slos("dispatchLagSlos", buckets);
+      return this;
+    }
+
+    /**
+     * Also publish Micrometer's percentile histograms (about 70 buckets per timer and tag set)
+     * beside the SLO buckets. Off by default: per-session timers would multiply the series, and
+     * the SLO buckets are where the alerts look.
+     */
+    public Builder percentileHistograms(boolean on) {
+      this.percentileHistograms = on;
+      return this;
+    }
+
+    private static List<Duration> slos(String field, Duration... buckets) {
+      if (buckets == null || buckets.length == 0) {
+        throw new IllegalArgumentException(field + " needs at least one bucket");
+      }
+      Duration prev = Duration.ZERO;
+      for (Duration d : buckets) {
+        if (d == null || d.compareTo(prev) <= 0) {
+          throw new IllegalArgumentException(field + " must be positive and ascending, was "
+              + java.util.Arrays.toString(buckets));
+        }
+        prev = d;
+      }
+      return List.of(buckets);
+    }
+
+    public WaGatewayMetrics build() {
+      return new WaGatewayMetrics(this);
     }
   }
 

@@ -27,7 +27,7 @@ public final class WaMetricNames {
   public static final String MESSAGES_READ = "whatsapp.messages.read";
   /** {@code whatsapp_message_send_duration_seconds} timer: engine call to its ack. */
   public static final String MESSAGE_SEND_DURATION = "whatsapp.message.send.duration";
-  /** {@code whatsapp_queue_waiting_messages} gauge per session. */
+  /** {@code whatsapp_queue_waiting_messages} gauge per session (base unit "messages"). */
   public static final String QUEUE_WAITING = "whatsapp.queue.waiting";
   /** {@code whatsapp_queue_active_messages} gauge per session. */
   public static final String QUEUE_ACTIVE = "whatsapp.queue.active";
@@ -41,8 +41,18 @@ public final class WaMetricNames {
   public static final String WEBHOOK_DELIVERIES = "whatsapp.webhook.deliveries";
   /** {@code whatsapp_webhook_endpoints_disabled} gauge. */
   public static final String WEBHOOK_ENDPOINTS_DISABLED = "whatsapp.webhook.endpoints.disabled";
-  /** {@code whatsapp_dispatch_lag_seconds} gauge: recent average from due to engine call. */
+  /** {@code whatsapp_dispatch_lag_seconds} timer: from a message being due to its send starting. */
   public static final String DISPATCH_LAG = "whatsapp.dispatch.lag";
+  /** {@code whatsapp_webhook_delivery_duration_seconds} timer by outcome: request to answer. */
+  public static final String WEBHOOK_DELIVERY_DURATION = "whatsapp.webhook.delivery.duration";
+  /** {@code whatsapp_storage_used_bytes} gauge by store: bytes its files take. */
+  public static final String STORAGE_USED = "whatsapp.storage.used";
+  /** {@code whatsapp_storage_volume_size_bytes} gauge by store: size of the volume holding it. */
+  public static final String STORAGE_VOLUME_SIZE = "whatsapp.storage.volume.size";
+  /** {@code whatsapp_storage_volume_free_bytes} gauge by store: bytes still usable on that volume. */
+  public static final String STORAGE_VOLUME_FREE = "whatsapp.storage.volume.free";
+  /** {@code http_server_requests_seconds} timer by method, uri (template), status, outcome. */
+  public static final String HTTP_SERVER_REQUESTS = "http.server.requests";
 
   /** Tag value used for sessions past the tag limit. */
   public static final String OTHER = "other";

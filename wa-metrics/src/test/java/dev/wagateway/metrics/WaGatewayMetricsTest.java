@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** Metric values after simulated scenarios (virtual time; the metrics listener is asynchronous). */
 class WaGatewayMetricsTest {
+  static final int DEFAULT_SEND_SLOS_COUNT = WaGatewayMetrics.DEFAULT_SEND_SLOS.size();
   SimHarness h;
   WaGatewayMetrics metrics;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -125,8 +126,11 @@ class WaGatewayMetricsTest {
     }
     h.time.advance(Duration.ofSeconds(20));
     h.time.advance(Duration.ofSeconds(2));
-    assertThat(count(WaMetricNames.RATE_LIMIT_HITS, "session", "a", "limit", "recipient_gap")).isEqualTo(2);
-    assertThat(count(WaMetricNames.RATE_LIMIT_HITS, "session", "a", "limit", "session_rate")).isZero();
+    // per-session meters are registered by the binder's asynchronous event listener
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(count(WaMetricNames.RATE_LIMIT_HITS, "session", "a", "limit", "recipient_gap")).isEqualTo(2);
+      assertThat(count(WaMetricNames.RATE_LIMIT_HITS, "session", "a", "limit", "session_rate")).isZero();
+    });
   }
 
   @Test
@@ -136,14 +140,103 @@ class WaGatewayMetricsTest {
       h.pair(s, "+4917000000" + s.charAt(1));
     }
     h.time.advance(Duration.ofSeconds(2));
-    assertThat(gauge(WaMetricNames.CONNECTION_STATUS, "session", "s1")).isEqualTo(1);
-    assertThat(gauge(WaMetricNames.CONNECTION_STATUS, "session", "other")).isEqualTo(2);
-    assertThat(registry.find(WaMetricNames.CONNECTION_STATUS).gauges()).hasSize(3);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(gauge(WaMetricNames.CONNECTION_STATUS, "session", "s1")).isEqualTo(1);
+      assertThat(gauge(WaMetricNames.CONNECTION_STATUS, "session", "other")).isEqualTo(2);
+      assertThat(registry.find(WaMetricNames.CONNECTION_STATUS).gauges()).hasSize(3);
+    });
     for (Meter m : registry.getMeters()) {
       for (Tag t : m.getId().getTags()) {
         assertThat(t.getValue()).as(m.getId().toString()).doesNotMatch(".*\\d{7,}.*");
       }
     }
+  }
+
+  @Test
+  void dispatchLagAndWebhookLatencyAreTimersWithSloBuckets() {
+    start(100);
+    h.gateway.webhooks().create(SubscriptionRequest.builder("https://ok.example.com/x")
+        .eventTypes(Set.of("message.status")).build());
+    h.gateway.webhooks().create(SubscriptionRequest.builder("https://gone.example.com/x")
+        .eventTypes(Set.of("session.created")).build());
+    h.pair("a", "+49 170 1111111");
+    for (int i = 0; i < 4; i++) {
+      h.gateway.send(MessageRequest.builder().session("a").to("+44 7700 90022" + i).text("m" + i).build());
+    }
+    h.time.advance(Duration.ofSeconds(10));
+    var lag = registry.find(WaMetricNames.DISPATCH_LAG).timer();
+    assertThat(lag.count()).as("one record per send started").isEqualTo(4);
+    assertThat(lag.max(java.util.concurrent.TimeUnit.SECONDS)).isLessThan(1);
+    var ok = registry.find(WaMetricNames.WEBHOOK_DELIVERY_DURATION).tags("outcome", "success").timer();
+    var permanent = registry.find(WaMetricNames.WEBHOOK_DELIVERY_DURATION).tags("outcome", "permanent").timer();
+    assertThat(ok.count()).as("4 messages x QUEUED, SENDING, SENT, DELIVERED, READ").isEqualTo(20);
+    assertThat(permanent.count()).as("session.created to the 404 endpoint").isEqualTo(1);
+    assertThat(ok.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(20);
+    // the SLO buckets are where the alerts look: 500 ms and 1 s for the queue, 1 s for the lag
+    var queue = registry.find(WaMetricNames.QUEUE_PROCESSING_DURATION).timer().takeSnapshot().histogramCounts();
+    assertThat(java.util.Arrays.stream(queue).map(c -> c.bucket(java.util.concurrent.TimeUnit.SECONDS)))
+        .contains(0.5, 1.0);
+    var lagBuckets = lag.takeSnapshot().histogramCounts();
+    assertThat(java.util.Arrays.stream(lagBuckets).map(c -> c.bucket(java.util.concurrent.TimeUnit.SECONDS)))
+        .containsExactly(0.001, 0.01, 0.1, 0.5, 1.0, 5.0);
+  }
+
+  @Test
+  void storageReportsBytesUsedAndTheVolume(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    VirtualTaskScheduler time = new VirtualTaskScheduler();
+    metrics = WaGatewayMetrics.builder().clock(time.clock()).build();
+    java.nio.file.Files.write(dir.resolve("wa.db"), new byte[3000]);
+    java.nio.file.Files.createDirectories(dir.resolve("media/ab"));
+    java.nio.file.Files.write(dir.resolve("media/ab/cd"), new byte[500]);
+    metrics.storage("sqlite", dir.resolve("wa.db"));
+    metrics.storage("media", dir.resolve("media"));
+    metrics.storage("later", dir.resolve("not-yet-created"));
+    metrics.bindTo(registry);
+    assertThat(gauge(WaMetricNames.STORAGE_USED, "store", "sqlite")).isEqualTo(3000);
+    assertThat(gauge(WaMetricNames.STORAGE_USED, "store", "media")).isEqualTo(500);
+    assertThat(gauge(WaMetricNames.STORAGE_USED, "store", "later")).as("unreadable: a gap, not 0").isNaN();
+    double size = gauge(WaMetricNames.STORAGE_VOLUME_SIZE, "store", "sqlite");
+    double free = gauge(WaMetricNames.STORAGE_VOLUME_FREE, "store", "sqlite");
+    assertThat(size).isPositive().isEqualTo((double) java.nio.file.Files.getFileStore(dir).getTotalSpace());
+    assertThat(free).isPositive().isLessThanOrEqualTo(size);
+    assertThat(gauge(WaMetricNames.STORAGE_VOLUME_SIZE, "store", "later")).as("its parent's volume").isEqualTo(size);
+    // the directory walk is cached for a minute
+    java.nio.file.Files.write(dir.resolve("media/ab/ef"), new byte[700]);
+    assertThat(gauge(WaMetricNames.STORAGE_USED, "store", "media")).isEqualTo(500);
+    time.advance(Duration.ofSeconds(61));
+    assertThat(gauge(WaMetricNames.STORAGE_USED, "store", "media")).isEqualTo(1200);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> metrics.storage("My Store", dir))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("store must be");
+  }
+
+  @Test
+  void builderSettingsAreValidated() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WaGatewayMetrics.builder().maxSessionTags(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSessionTags");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WaGatewayMetrics.builder()
+            .sendSlos(Duration.ofSeconds(1), Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sendSlos must be positive and ascending");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WaGatewayMetrics.builder().queueSlos())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueSlos needs at least one bucket");
+    WaGatewayMetrics custom = WaGatewayMetrics.builder().sendSlos(Duration.ofMillis(10), Duration.ofMillis(20))
+        .percentileHistograms(true).build();
+    custom.tracker(); // a no-op until bound
+    var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    custom.bindTo(prometheus);
+    custom.tracker().messageSent("s", "text", 15_000_000L, 15_000_000L);
+    java.util.List<String> buckets = prometheus.scrape().lines()
+        .filter(l -> l.startsWith("whatsapp_message_send_duration_seconds_bucket")).toList();
+    assertThat(buckets).as("SLOs plus the percentile histogram").hasSizeGreaterThan(10)
+        .anyMatch(l -> l.contains("le=\"0.01\"")).anyMatch(l -> l.contains("le=\"0.02\""));
+    WaGatewayMetrics defaults = WaGatewayMetrics.builder().build();
+    var plain = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    defaults.bindTo(plain);
+    defaults.tracker().messageSent("s", "text", 15_000_000L, 15_000_000L);
+    assertThat(plain.scrape().lines().filter(l -> l.startsWith("whatsapp_message_send_duration_seconds_bucket")))
+        .as("by default only the SLO buckets and +Inf").hasSize(DEFAULT_SEND_SLOS_COUNT + 1);
   }
 
   @Test
