@@ -43,6 +43,10 @@ public final class QueuePipelineBenchmark {
     int producers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     double rate = args.length > 5 && args[4].equals("latency") ? Double.parseDouble(args[5]) : 0;
+    if (args.length > 4 && args[4].equals("tracker")) {
+      System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message%n", trackerNanosPerMessage());
+      return;
+    }
     if (args.length > 4 && args[4].equals("metrics")) {
       metricsOverhead(messages, sessions, producers, rounds);
       return;
@@ -71,33 +75,102 @@ public final class QueuePipelineBenchmark {
   }
 
   /**
-   * Rounds alternate without and with WaGatewayMetrics bound to a Prometheus registry (scraped once
-   * per round), so both see the same JIT and GC conditions.
+   * Pairs of rounds without and with WaGatewayMetrics bound to a Prometheus registry (scraped once
+   * per round), in ABBA order so that drift in JIT and heap state falls on both sides alike. Reports
+   * the medians, the median of the per-pair overheads, process CPU per message, and the tracker's own
+   * cost per sent message measured alone (one thread, the calls a sent message makes).
    */
   static void metricsOverhead(int messages, int sessions, int producers, int rounds) throws Exception {
     double[] without = new double[rounds];
     double[] with = new double[rounds];
+    double[] pairOverhead = new double[rounds];
+    double[] cpuWithout = new double[rounds];
+    double[] cpuWith = new double[rounds];
     round(messages, sessions, producers, 0); // warm-up
     round(messages, sessions, producers, 0, true);
     for (int r = 0; r < rounds; r++) {
-      without[r] = round(messages, sessions, producers, 0)[0];
-      with[r] = round(messages, sessions, producers, 0, true)[0];
-      System.out.printf(Locale.ROOT, "round %d: without metrics %,.0f msg/s, with %,.0f msg/s%n", r + 1,
-          without[r], with[r]);
+      double[] a;
+      double[] b;
+      if (r % 2 == 0) {
+        a = round(messages, sessions, producers, 0, false);
+        b = round(messages, sessions, producers, 0, true);
+      } else {
+        b = round(messages, sessions, producers, 0, true);
+        a = round(messages, sessions, producers, 0, false);
+      }
+      without[r] = a[0];
+      with[r] = b[0];
+      cpuWithout[r] = a[3];
+      cpuWith[r] = b[3];
+      pairOverhead[r] = 100 * (a[0] - b[0]) / a[0];
+      System.out.printf(Locale.ROOT, "pair %d: without metrics %,.0f msg/s (%.0f CPU ns/msg), with %,.0f msg/s"
+          + " (%.0f CPU ns/msg): %.1f%%%n", r + 1, a[0], a[3], b[0], b[3], pairOverhead[r]);
     }
-    Arrays.sort(without);
-    Arrays.sort(with);
-    double a = without[rounds / 2];
-    double b = with[rounds / 2];
-    System.out.printf(Locale.ROOT, "RESULT metrics overhead: median without %,.0f msg/s, with %,.0f msg/s: %.1f%%%n",
-        a, b, 100 * (a - b) / a);
+    double mw = median(without);
+    double mb = median(with);
+    double cw = median(cpuWithout);
+    double cb = median(cpuWith);
+    System.out.printf(Locale.ROOT, "RESULT metrics overhead: median without %,.0f msg/s, with %,.0f msg/s: %.1f%%;"
+        + " median of pair overheads %.1f%%; CPU per message %.0f ns without, %.0f ns with (+%.1f%%)%n",
+        mw, mb, 100 * (mw - mb) / mw, median(pairOverhead), cw, cb, 100 * (cb - cw) / cw);
+    double trackerNanos = trackerNanosPerMessage();
+    System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message (messageSent + dispatchLag + 2 receipts),"
+        + " %.1f%% of the %.0f ns of CPU a message costs without metrics%n", trackerNanos, 100 * trackerNanos / cw, cw);
+  }
+
+  static double median(double[] xs) {
+    double[] c = xs.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  /** The calls one sent message makes into the tracker, timed alone on one thread. */
+  static double trackerNanosPerMessage() {
+    dev.wagateway.metrics.WaGatewayMetrics metrics = new dev.wagateway.metrics.WaGatewayMetrics();
+    metrics.bindTo(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+    dev.wagateway.observe.MetricsTracker t = metrics.tracker();
+    String[] sessions = new String[50];
+    for (int i = 0; i < sessions.length; i++) {
+      sessions[i] = "s" + i;
+    }
+    // Durations as a real run has them: random, log-normal around 1 ms (a rising sequence would
+    // make every record a new maximum, which real latencies are not).
+    java.util.Random rnd = new java.util.Random(42);
+    long[] durations = new long[1 << 16];
+    for (int i = 0; i < durations.length; i++) {
+      durations[i] = (long) (1_000_000 * Math.exp(rnd.nextGaussian()));
+    }
+    long sink = 0;
+    double best = Double.MAX_VALUE;
+    for (int round = 0; round < 7; round++) {
+      int n = 2_000_000;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        String s = sessions[i % sessions.length];
+        long d = durations[i & 0xFFFF];
+        t.dispatchLag(d >> 4);
+        t.messageSent(s, "text", d, d * 3);
+        t.receipt(s, MessageStatus.DELIVERED);
+        t.receipt(s, MessageStatus.READ);
+        sink += d;
+      }
+      double perMessage = (System.nanoTime() - t0) / (double) n;
+      if (round >= 2) {
+        best = Math.min(best, perMessage); // rounds 0-1 warm the JIT
+      }
+    }
+    if (sink == 42) {
+      System.out.print("");
+    }
+    return best;
   }
 
   static double[] round(int messages, int sessions, int producers, double rate) throws Exception {
     return round(messages, sessions, producers, rate, false);
   }
 
-  /** Returns {throughput msg/s, p50 ms, p99 ms}. */
+  /** Returns {throughput msg/s, p50 ms, p99 ms, process CPU ns per message}. */
   static double[] round(int messages, int sessions, int producers, double rate, boolean withMetrics)
       throws Exception {
     TaskScheduler scheduler = TaskScheduler.system("bench", 2);
@@ -186,6 +259,9 @@ public final class QueuePipelineBenchmark {
         t.start();
         threads.add(t);
       }
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
       go.countDown();
       if (!done.await(5, java.util.concurrent.TimeUnit.MINUTES)) {
@@ -195,6 +271,7 @@ public final class QueuePipelineBenchmark {
         t.join();
       }
       double seconds = (lastSentNanos.get() - start) / 1e9;
+      double cpuPerMessage = (os.getProcessCpuTime() - cpu0) / (double) messages;
       if (prometheus != null) {
         if (!prometheus.scrape().contains("whatsapp_messages_sent_total")) {
           throw new IllegalStateException("the scrape lacks whatsapp_messages_sent_total");
@@ -204,7 +281,7 @@ public final class QueuePipelineBenchmark {
       long[] lat = Arrays.copyOf(latMicros, Math.min(latIdx.get(), latMicros.length));
       Arrays.sort(lat);
       return new double[] {messages / seconds, lat[lat.length / 2] / 1000.0,
-          lat[(int) (lat.length * 0.99)] / 1000.0};
+          lat[(int) (lat.length * 0.99)] / 1000.0, cpuPerMessage};
     } finally {
       scheduler.close();
     }

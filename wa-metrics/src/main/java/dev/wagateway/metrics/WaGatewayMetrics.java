@@ -66,7 +66,10 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   private final SessionTags sessionTags;
   private final Slos slos;
   private final List<StorageGauges> storage = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** By tag value; sessions folded into "other" share one. */
   private final Map<String, SessionMeters> meters = new ConcurrentHashMap<>();
+  /** By session id, so the send path finds its meters with one lookup. */
+  private final Map<String, SessionMeters> metersBySession = new ConcurrentHashMap<>();
   private final Set<String> boundSessions = ConcurrentHashMap.newKeySet();
   private final Set<String> seenTypes = ConcurrentHashMap.newKeySet();
   private final Tracker tracker = new Tracker();
@@ -204,8 +207,11 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       }
     }
     Snapshot sn = snapshot;
-    if (e instanceof GatewayEvent.SessionDeleted && sn != null) {
-      sn.invalidate();
+    if (e instanceof GatewayEvent.SessionDeleted) {
+      metersBySession.remove(e.sessionId()); // its tag, and the tag's meters, stay
+      if (sn != null) {
+        sn.invalidate();
+      }
     }
   }
 
@@ -232,13 +238,15 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
+  /** The counter and timer of one session tag and content type, found together. */
+  private record SentMeters(Counter count, Timer duration) {}
+
   /** The meters of one session tag, resolved once per content type, reason or status. */
   private static final class SessionMeters {
     final MeterRegistry r;
     final String tag;
     final Slos slos;
-    final Map<String, Counter> sent = new ConcurrentHashMap<>();
-    final Map<String, Timer> sendDuration = new ConcurrentHashMap<>();
+    final Map<String, SentMeters> sent = new ConcurrentHashMap<>();
     final Map<String, Counter> received = new ConcurrentHashMap<>();
     final Map<String, Map<FailureType, Counter>> failed = new ConcurrentHashMap<>();
     final Map<String, Counter> reconnect = new ConcurrentHashMap<>();
@@ -255,17 +263,13 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
           .tag("session", tag).register(r);
     }
 
-    Counter sent(String type) {
-      Counter c = sent.get(type);
-      return c != null ? c : sent.computeIfAbsent(type, t -> Counter.builder(WaMetricNames.MESSAGES_SENT)
-          .description("Messages WhatsApp accepted").tags("session", tag, "type", t).register(r));
-    }
-
-    Timer sendDuration(String type) {
-      Timer x = sendDuration.get(type);
-      return x != null ? x : sendDuration.computeIfAbsent(type, t -> slos.timer(Timer.builder(
-          WaMetricNames.MESSAGE_SEND_DURATION).description("From the engine call to its ack")
-          .tags("session", tag, "type", t), slos.send, HISTOGRAM_MAX).register(r));
+    SentMeters sent(String type) {
+      SentMeters m = sent.get(type);
+      return m != null ? m : sent.computeIfAbsent(type, t -> new SentMeters(
+          Counter.builder(WaMetricNames.MESSAGES_SENT).description("Messages WhatsApp accepted")
+              .tags("session", tag, "type", t).register(r),
+          slos.timer(Timer.builder(WaMetricNames.MESSAGE_SEND_DURATION).description("From the engine call to its ack")
+              .tags("session", tag, "type", t), slos.send, HISTOGRAM_MAX).register(r)));
     }
 
     Counter received(String type) {
@@ -297,17 +301,21 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       if (r == null) {
         return null;
       }
-      String tag = sessionTag(sessionId);
-      SessionMeters m = meters.get(tag);
-      return m != null ? m : meters.computeIfAbsent(tag, t -> new SessionMeters(r, t, slos));
+      SessionMeters m = metersBySession.get(sessionId);
+      if (m == null) {
+        m = meters.computeIfAbsent(sessionTag(sessionId), t -> new SessionMeters(r, t, slos));
+        metersBySession.put(sessionId, m);
+      }
+      return m;
     }
 
     @Override
     public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {
       SessionMeters m = of(sessionId);
       if (m != null) {
-        m.sent(contentType).increment();
-        m.sendDuration(contentType).record(sendNanos, TimeUnit.NANOSECONDS);
+        SentMeters t = m.sent(contentType);
+        t.count.increment();
+        t.duration.record(sendNanos, TimeUnit.NANOSECONDS);
         Timer p = processing;
         if (p != null) {
           p.record(sinceAcceptedNanos, TimeUnit.NANOSECONDS);
