@@ -59,8 +59,6 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   /** Range of the optional percentile histograms: fewer buckets to search on every record. */
   static final Duration HISTOGRAM_MIN = Duration.ofMillis(1);
   static final Duration HISTOGRAM_MAX = Duration.ofMinutes(1);
-  private static final Set<String> LIFECYCLE = Set.of("session.created", "session.state_changed",
-      "session.deleted");
 
   private final Clock clock;
   private final SessionTags sessionTags;
@@ -72,6 +70,13 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   private final Map<String, SessionMeters> metersBySession = new ConcurrentHashMap<>();
   private final Set<String> boundSessions = ConcurrentHashMap.newKeySet();
   private final Set<String> seenTypes = ConcurrentHashMap.newKeySet();
+  /** Event classes already seen, checked by reference on the publisher's thread (no string hashing). */
+  private final ClassValue<java.util.concurrent.atomic.AtomicBoolean> seenClasses = new ClassValue<>() {
+    @Override
+    protected java.util.concurrent.atomic.AtomicBoolean computeValue(Class<?> type) {
+      return new java.util.concurrent.atomic.AtomicBoolean();
+    }
+  };
   private final Tracker tracker = new Tracker();
   private volatile @Nullable MeterRegistry registry;
   private volatile @Nullable WaGateway gateway;
@@ -186,7 +191,8 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     // Low volume: session lifecycle, and the first event of each type (to register its webhook
     // counters). The filter runs on the publisher's thread; hot events cost one set lookup.
     subscription = gw.events().subscribe(this::onEvent, SubscribeOptions.async("wa-metrics")
-        .withFilter(e -> LIFECYCLE.contains(e.type()) || !seenTypes.contains(e.type())));
+        .withFilter(e -> e instanceof GatewayEvent.SessionCreated || e instanceof GatewayEvent.SessionStateChanged
+            || e instanceof GatewayEvent.SessionDeleted || !seenClasses.get(e.getClass()).get()));
   }
 
   private void onEvent(GatewayEvent e) {
@@ -198,6 +204,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     if (!e.sessionId().isEmpty()) {
       bindSession(r, e.sessionId());
     }
+    seenClasses.get(e.getClass()).set(true);
     if (seenTypes.add(e.type())) {
       for (DeliveryOutcome o : DeliveryOutcome.values()) {
         String type = e.type();

@@ -1,0 +1,221 @@
+package dev.wagateway.server;
+
+import dev.wagateway.ValidationException;
+import dev.wagateway.queue.PacingPolicy;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's settings, read from environment variables and, when {@code WA_CONFIG} names one, a
+ * properties file with the same keys (the environment wins). Every value is checked here; a bad one
+ * fails start-up with the variable's name. The README has the table. {@link #toString()} shows no
+ * key or secret.
+ *
+ * @param apiKeys the configured keys; empty means the development key is in use
+ * @param encryptionKey a base64 AES key for stored credentials, or null (stored in the clear)
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    int wsPort,
+    List<ApiKeys.Entry> apiKeys,
+    String engine,
+    String store,
+    PacingPolicy pacing,
+    boolean devEndpoints,
+    int maxBodyBytes,
+    double rateLimitPerSecond,
+    int rateLimitBurst,
+    boolean webhookAllowPrivate,
+    String webhookClient,
+    @Nullable String encryptionKey,
+    boolean jsonLogs,
+    Duration shutdownTimeout,
+    int maxSessions) {
+
+  /** The key the README documents; only used when WA_API_KEYS is not set, with a warning. */
+  public static final String DEV_ADMIN_KEY = "dev-admin-key-change-me";
+  static final Set<String> KNOWN = Set.of("WA_HOST", "WA_PORT", "WA_WS_PORT", "WA_API_KEYS", "WA_ENGINE",
+      "WA_STORE", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
+      "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
+      "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG");
+
+  /** True when no key was configured and {@link #DEV_ADMIN_KEY} is accepted. */
+  public boolean usesDevKey() {
+    return apiKeys.size() == 1 && apiKeys.get(0).devKey();
+  }
+
+  /** Reads the process environment (and WA_CONFIG). */
+  public static ServerConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /** Reads {@code env}, and the file WA_CONFIG names in it, if any. */
+  public static ServerConfig load(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>();
+    String file = env.get("WA_CONFIG");
+    if (file != null && !file.isBlank()) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException | RuntimeException e) {
+        throw new ValidationException("WA_CONFIG", "cannot read the config file " + file + ": " + e.getMessage());
+      }
+      for (String k : p.stringPropertyNames()) {
+        if (!KNOWN.contains(k)) {
+          throw new ValidationException(k, "unknown setting in " + file + " (known: see the README's table)");
+        }
+        all.put(k, p.getProperty(k).trim());
+      }
+    }
+    env.forEach((k, v) -> {
+      if (k.startsWith("WA_")) {
+        all.put(k, v.trim());
+      }
+    });
+    Values r = new Values(all);
+    String engine = r.oneOf("WA_ENGINE", "simulated", Set.of("simulated"));
+    PacingPolicy pacing = PacingPolicy.defaults()
+        .withRate(r.decimal("WA_PACING_RATE", PacingPolicy.DEFAULT_RATE_PER_SECOND, 0, 1000),
+            r.integer("WA_PACING_BURST", PacingPolicy.DEFAULT_BURST, 1, 10_000))
+        .withRecipientGap(r.duration("WA_RECIPIENT_GAP", PacingPolicy.DEFAULT_RECIPIENT_GAP));
+    String logFormat = r.oneOf("WA_LOG_FORMAT", "text", Set.of("text", "json"));
+    return new ServerConfig(
+        r.string("WA_HOST", "0.0.0.0"),
+        r.integer("WA_PORT", 8080, 0, 65535),
+        r.integer("WA_WS_PORT", 8081, 0, 65535),
+        ApiKeys.parse(r.raw("WA_API_KEYS")),
+        engine,
+        r.oneOf("WA_STORE", "memory", Set.of("memory")),
+        pacing,
+        r.bool("WA_DEV_ENDPOINTS", engine.equals("simulated")),
+        r.integer("WA_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+        r.decimal("WA_RATE_LIMIT", 50, 0.1, 1_000_000),
+        r.integer("WA_RATE_LIMIT_BURST", 100, 1, 1_000_000),
+        r.bool("WA_WEBHOOK_ALLOW_PRIVATE", false),
+        r.oneOf("WA_WEBHOOK_CLIENT", "jdk", Set.of("jdk", "hc5")),
+        r.raw("WA_ENCRYPTION_KEY"),
+        logFormat.equals("json"),
+        r.duration("WA_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
+        r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000));
+  }
+
+  @Override
+  public String toString() {
+    List<String> keys = new ArrayList<>();
+    apiKeys.forEach(k -> keys.add(k.scopeDescription()));
+    return "ServerConfig[host=" + host + ", port=" + port + ", wsPort=" + wsPort + ", keys=" + keys
+        + ", engine=" + engine + ", store=" + store + ", pacing=" + pacing + ", devEndpoints=" + devEndpoints
+        + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimitPerSecond + "/s burst " + rateLimitBurst
+        + ", webhookAllowPrivate=" + webhookAllowPrivate + ", webhookClient=" + webhookClient
+        + ", encryption=" + (encryptionKey != null ? "on" : "off") + ", jsonLogs=" + jsonLogs
+        + ", shutdownTimeout=" + shutdownTimeout + ", maxSessions=" + maxSessions + "]";
+  }
+
+  /** Typed reads that name the variable in every error. */
+  private record Values(Map<String, String> values) {
+    @Nullable String raw(String key) {
+      String v = values.get(key);
+      return v == null || v.isEmpty() ? null : v;
+    }
+
+    String string(String key, String dflt) {
+      String v = raw(key);
+      return v == null ? dflt : v;
+    }
+
+    String oneOf(String key, String dflt, Set<String> allowed) {
+      String v = string(key, dflt).toLowerCase(Locale.ROOT);
+      if (!allowed.contains(v)) {
+        throw new ValidationException(key, "must be one of " + allowed + ", was '" + v + "'");
+      }
+      return v;
+    }
+
+    int integer(String key, int dflt, int min, int max) {
+      String v = raw(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+          throw new ValidationException(key, "must be between " + min + " and " + max + ", was " + n);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new ValidationException(key, "must be a whole number, was '" + v + "'");
+      }
+    }
+
+    double decimal(String key, double dflt, double min, double max) {
+      String v = raw(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        double n = Double.parseDouble(v);
+        if (!(n >= min && n <= max)) {
+          throw new ValidationException(key, "must be between " + min + " and " + max + ", was " + v);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new ValidationException(key, "must be a number, was '" + v + "'");
+      }
+    }
+
+    boolean bool(String key, boolean dflt) {
+      String v = raw(key);
+      if (v == null) {
+        return dflt;
+      }
+      return switch (v.toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1", "on" -> true;
+        case "false", "no", "0", "off" -> false;
+        default -> throw new ValidationException(key, "must be true or false, was '" + v + "'");
+      };
+    }
+
+    /** ISO-8601 ({@code PT6S}) or a number with a unit: {@code 500ms}, {@code 6s}, {@code 2m}. */
+    Duration duration(String key, Duration dflt) {
+      String v = raw(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        Duration d;
+        if (v.matches("\\d+ms")) {
+          d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        } else if (v.matches("\\d+[smh]")) {
+          long n = Long.parseLong(v.substring(0, v.length() - 1));
+          d = switch (v.charAt(v.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+          };
+        } else {
+          d = Duration.parse(v);
+        }
+        if (d.isNegative()) {
+          throw new ValidationException(key, "must not be negative, was " + v);
+        }
+        return d;
+      } catch (DateTimeParseException | NumberFormatException e) {
+        throw new ValidationException(key, "must be a duration such as 6s, 500ms or PT6S, was '" + v + "'");
+      }
+    }
+  }
+}

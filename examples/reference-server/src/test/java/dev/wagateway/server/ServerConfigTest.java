@@ -1,0 +1,73 @@
+package dev.wagateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wagateway.ValidationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @Test
+  void defaultsNeedNothing() {
+    ServerConfig c = ServerConfig.load(Map.of());
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.wsPort()).isEqualTo(8081);
+    assertThat(c.usesDevKey()).isTrue();
+    assertThat(c.devEndpoints()).isTrue();
+    assertThat(c.store()).isEqualTo("memory");
+    assertThat(c.pacing().ratePerSecond()).isEqualTo(5);
+    assertThat(new ApiKeys(c.apiKeys()).authenticate(ServerConfig.DEV_ADMIN_KEY).admin()).isTrue();
+  }
+
+  @Test
+  void everyBadValueNamesItsVariable() {
+    assertBad(Map.of("WA_PORT", "eighty"), "WA_PORT", "whole number");
+    assertBad(Map.of("WA_PORT", "70000"), "WA_PORT", "between 0 and 65535");
+    assertBad(Map.of("WA_ENGINE", "cloud"), "WA_ENGINE", "one of [simulated]");
+    assertBad(Map.of("WA_RECIPIENT_GAP", "soon"), "WA_RECIPIENT_GAP", "duration");
+    assertBad(Map.of("WA_DEV_ENDPOINTS", "maybe"), "WA_DEV_ENDPOINTS", "true or false");
+    assertBad(Map.of("WA_PACING_RATE", "-1"), "WA_PACING_RATE", "between");
+    assertBad(Map.of("WA_API_KEYS", "admin:short"), "WA_API_KEYS[0]", "at least 16");
+    assertBad(Map.of("WA_API_KEYS", "admin:aaaaaaaaaaaaaaaaaaaa,root:bbbbbbbbbbbbbbbbbbbb"), "WA_API_KEYS[1]",
+        "admin:<key> or session:");
+    assertBad(Map.of("WA_API_KEYS", "session:bad id:bbbbbbbbbbbbbbbbbbbb"), "WA_API_KEYS[0]", "session id");
+  }
+
+  static void assertBad(Map<String, String> env, String field, String part) {
+    assertThatThrownBy(() -> ServerConfig.load(env)).isInstanceOf(ValidationException.class)
+        .hasMessageContaining(part).extracting(e -> ((ValidationException) e).field()).isEqualTo(field);
+  }
+
+  @Test
+  void aFileGivesSettingsAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("wa.properties");
+    Files.writeString(f, "WA_PORT=9000\nWA_RECIPIENT_GAP=2s\nWA_RATE_LIMIT=5\n");
+    ServerConfig c = ServerConfig.load(Map.of("WA_CONFIG", f.toString(), "WA_PORT", "9100"));
+    assertThat(c.port()).isEqualTo(9100);
+    assertThat(c.pacing().recipientGap()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.rateLimitPerSecond()).isEqualTo(5);
+    Files.writeString(f, "WA_PORTT=9000\n");
+    assertBad(Map.of("WA_CONFIG", f.toString()), "WA_PORTT", "unknown setting");
+    assertBad(Map.of("WA_CONFIG", dir.resolve("missing").toString()), "WA_CONFIG", "cannot read");
+  }
+
+  @Test
+  void noKeyOrSecretIsPrinted() {
+    String key = "admin-secret-key-123456";
+    ServerConfig c = ServerConfig.load(Map.of("WA_API_KEYS", "admin:" + key + ",session:s1:session-key-abcdefghij",
+        "WA_ENCRYPTION_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    assertThat(c.toString()).doesNotContain(key).doesNotContain("session-key-abcdefghij")
+        .doesNotContain("AAAAAAAA").contains("encryption=on").contains("session:s1#");
+    assertThat(c.apiKeys().get(0).toString()).doesNotContain(key);
+    ApiKeys keys = new ApiKeys(c.apiKeys());
+    assertThat(keys.authenticate(key).admin()).isTrue();
+    assertThat(keys.authenticate("session-key-abcdefghij").sessionId()).isEqualTo("s1");
+    assertThat(keys.authenticate(key + "x")).isNull();
+    assertThat(keys.authenticate(ServerConfig.DEV_ADMIN_KEY)).as("the dev key is off once keys are set").isNull();
+  }
+}
