@@ -238,10 +238,8 @@ public final class ReferenceServer implements AutoCloseable {
     log.info("stopped");
   }
 
-  public static void main(String[] args) throws Exception {
-    if ("json".equalsIgnoreCase(System.getenv("WA_LOG_FORMAT"))) {
-      System.setProperty("logback.configurationFile", "logback-json.xml"); // before the first logger
-    }
+  /** Runs the server until the JVM is told to stop; {@link Main} is the entry point. */
+  static void run() throws Exception {
     ServerConfig config;
     try {
       config = ServerConfig.fromEnvironment();
@@ -254,4 +252,5 @@ public final class ReferenceServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wa-shutdown"));
     Thread.currentThread().join();
   }
+
 }
