@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wagateway.WaGateway;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
-import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.message.FailureType;
 import dev.wagateway.message.MessageInfo;
 import dev.wagateway.message.OutboundMessage;
@@ -32,7 +31,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -156,7 +154,11 @@ final class Api {
     if (method == null || method.equals("qr")) {
       p = PairingMethod.qr();
     } else if (method.equals("code")) {
-      p = PairingMethod.phoneCode(MessageBodies.requireString(b, "phoneNumber"));
+      try {
+        p = PairingMethod.phoneCode(MessageBodies.requireString(b, "phoneNumber"));
+      } catch (dev.wagateway.ValidationException e) {
+        throw ApiException.badRequest("phoneNumber", e.getMessage());
+      }
     } else {
       throw ApiException.badRequest("pairing", "one of qr, code");
     }
@@ -247,7 +249,7 @@ final class Api {
     String session = x.query.get("session");
     if (!x.principal.admin()) {
       if (session != null && !x.principal.mayUse(session)) {
-        throw ApiException.forbidden("this API key is limited to session '" + x.principal.sessionId() + "'");
+        throw ApiException.forbidden(x.principal.scopeMessage());
       }
       session = x.principal.sessionId();
     }
@@ -304,7 +306,7 @@ final class Api {
   private WebhookSubscription ownSubscription(Request x) {
     String id = x.var("id");
     WebhookSubscription s = gateway.webhooks().get(id).orElseThrow(() -> ApiException.notFound("no webhook '" + id + "'"));
-    if (!x.principal.admin() && !x.principal.sessionId().equals(s.sessionId())) {
+    if (!x.principal.owns(s.sessionId())) {
       throw ApiException.notFound("no webhook '" + id + "'");
     }
     return s;
@@ -313,7 +315,7 @@ final class Api {
   private Response listWebhooks(Request x) {
     ArrayNode a = views.array();
     gateway.webhooks().list().stream()
-        .filter(s -> x.principal.admin() || x.principal.sessionId().equals(s.sessionId()))
+        .filter(s -> x.principal.owns(s.sessionId()))
         .forEach(s -> a.add(views.subscription(s, false)));
     return Response.ok(a);
   }
@@ -324,7 +326,7 @@ final class Api {
     String session = MessageBodies.optString(b, "session");
     if (!x.principal.admin()) {
       if (session != null && !x.principal.mayUse(session)) {
-        throw ApiException.forbidden("this API key is limited to session '" + x.principal.sessionId() + "'");
+        throw ApiException.forbidden(x.principal.scopeMessage());
       }
       session = x.principal.sessionId(); // a session key's webhooks see only its session
     }
@@ -433,7 +435,7 @@ final class Api {
     String id = x.var("id");
     WebhookDelivery d = gateway.webhooks().delivery(id).orElseThrow(() -> ApiException.notFound("no delivery '" + id + "'"));
     WebhookSubscription s = gateway.webhooks().get(d.subscriptionId()).orElse(null);
-    if (s == null || (!x.principal.admin() && !x.principal.sessionId().equals(s.sessionId()))) {
+    if (s == null || !x.principal.owns(s.sessionId())) {
       throw ApiException.notFound("no delivery '" + id + "'");
     }
     if (!gateway.webhooks().redeliver(id)) {
@@ -448,7 +450,7 @@ final class Api {
    */
   private Response testWebhook(Request x) throws Exception {
     WebhookSubscription s = ownSubscription(x);
-    String eventId = "evt_test_" + Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
+    String eventId = "evt_test_" + java.util.UUID.randomUUID().toString().replace("-", "");
     Instant now = Instant.now(clock);
     ObjectNode payload = views.object();
     payload.put("id", eventId);
@@ -504,7 +506,7 @@ final class Api {
       case "rate_limit" -> f.rateLimit(count, seconds);
       case "drop_sends" -> f.dropSends(count);
       case "latency" -> f.latency(Duration.ofMillis(b.has("count") ? count : 500));
-      case "fail_sends" -> f.failSends(ratio(b, "transientRatio"), ratio(b, "permanentRatio"), new Random());
+      case "fail_sends" -> f.failSends(ratio(b, "transientRatio"), ratio(b, "permanentRatio"), new java.util.Random());
       case "stall" -> f.stall();
       case "resume" -> f.resume();
       case "clear" -> f.clear();
@@ -543,10 +545,5 @@ final class Api {
         throw ApiException.badRequest(f, "unknown field; allowed: " + new java.util.TreeSet<>(allowed));
       }
     }
-  }
-
-  /** Events a principal may see: its own session's, or every event for an admin. */
-  static boolean visible(ApiKeys.Principal p, GatewayEvent e) {
-    return p.admin() || p.sessionId().equals(e.sessionId());
   }
 }

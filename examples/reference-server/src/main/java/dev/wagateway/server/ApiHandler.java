@@ -44,11 +44,7 @@ final class ApiHandler implements HttpHandler {
 
   /** The key of a request: {@code Authorization: Bearer <key>} or {@code X-Api-Key: <key>}. */
   static @Nullable String presentedKey(HttpExchange x) {
-    String auth = x.getRequestHeaders().getFirst("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
-    return x.getRequestHeaders().getFirst("X-Api-Key");
+    return ApiKeys.presented(x.getRequestHeaders()::getFirst);
   }
 
   @Override

@@ -30,6 +30,29 @@ public final class ApiKeys {
     public boolean mayUse(String session) {
       return sessionId == null || sessionId.equals(session);
     }
+
+    /** True if this principal sees a webhook subscription for {@code subscriptionSession} (null: all sessions). */
+    public boolean owns(@Nullable String subscriptionSession) {
+      return sessionId == null || sessionId.equals(subscriptionSession);
+    }
+
+    /** What a session key is told when it reaches for another session. */
+    public String scopeMessage() {
+      return "this API key is limited to session '" + sessionId + "'";
+    }
+  }
+
+  /**
+   * The key a request presents: {@code Authorization: Bearer <key>}, else {@code X-Api-Key}; the same
+   * for HTTP requests and WebSocket handshakes.
+   */
+  static @Nullable String presented(java.util.function.Function<String, @Nullable String> header) {
+    String auth = header.apply("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    String key = header.apply("X-Api-Key");
+    return key == null || key.isEmpty() ? null : key;
   }
 
   /** One configured key. {@code devKey} marks the documented development key. */

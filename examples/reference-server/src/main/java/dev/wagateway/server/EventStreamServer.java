@@ -43,7 +43,7 @@ final class EventStreamServer extends WebSocketServer {
   /** What one client asked for and may see. */
   record Filter(ApiKeys.Principal principal, @Nullable String session, Set<String> types) {
     boolean wants(GatewayEvent e) {
-      return Api.visible(principal, e) && (session == null || session.equals(e.sessionId()))
+      return principal.mayUse(e.sessionId()) && (session == null || session.equals(e.sessionId()))
           && (types.isEmpty() || types.contains(e.type()));
     }
   }
@@ -68,10 +68,8 @@ final class EventStreamServer extends WebSocketServer {
     if (!path.equals(PATH)) {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "404: the event stream is at " + PATH);
     }
-    String auth = request.getFieldValue("Authorization");
-    String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
-        : request.getFieldValue("X-Api-Key");
-    ApiKeys.Principal p = keys.authenticate(key == null || key.isEmpty() ? null : key);
+    // getFieldValue answers "" for an absent header
+    ApiKeys.Principal p = keys.authenticate(ApiKeys.presented(h -> request.hasFieldValue(h) ? request.getFieldValue(h) : null));
     if (p == null) {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "401: a valid API key is required");
     }
@@ -88,7 +86,7 @@ final class EventStreamServer extends WebSocketServer {
     if (!p.admin()) {
       if (session != null && !p.mayUse(session)) {
         throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
-            "403: this API key is limited to session '" + p.sessionId() + "'");
+            "403: " + p.scopeMessage());
       }
       session = p.sessionId();
     }

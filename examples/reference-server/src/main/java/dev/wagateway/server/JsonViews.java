@@ -13,7 +13,6 @@ import dev.wagateway.webhook.DeliveryAttempt;
 import dev.wagateway.webhook.WebhookDelivery;
 import dev.wagateway.webhook.WebhookSubscription;
 import java.time.Instant;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -60,7 +60,7 @@ final class Request {
   String session() {
     String id = var("id");
     if (!principal.mayUse(id)) {
-      throw ApiException.forbidden("this API key is limited to session '" + principal.sessionId() + "'");
+      throw ApiException.forbidden(principal.scopeMessage());
     }
     return id;
   }

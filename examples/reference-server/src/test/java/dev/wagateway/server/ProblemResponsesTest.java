@@ -16,7 +16,7 @@ class ProblemResponsesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    s = new TestServer(Map.of("WA_MAX_BODY_BYTES", "4096"));
+    s = new TestServer(Map.of("WA_MAX_BODY_BYTES", "4096", "WA_RATE_LIMIT", "100000", "WA_RATE_LIMIT_BURST", "100000"));
     s.pair("a", "+49 170 1111111");
   }
 
@@ -66,6 +66,10 @@ class ProblemResponsesTest {
         "{\"to\":\"+44 7700 900222\",\"type\":\"location\",\"latitude\":91,\"longitude\":0}"), 400, "content.latitude",
         "between -90 and 90");
     assertProblem(s.post("/api/sessions", ADMIN, "{\"id\":\"has space\"}"), 400, "id", "session id");
+    assertProblem(s.post("/api/sessions", ADMIN, "{\"id\":\"p\",\"pairing\":\"code\",\"phoneNumber\":\"123\"}"), 400,
+        "phoneNumber", "digits");
+    assertProblem(s.post("/api/sessions", ADMIN, "{\"id\":\"p\",\"pairing\":\"sms\"}"), 400, "pairing", "qr, code");
+    assertProblem(s.post("/api/sessions", ADMIN, "{\"id\":\"p\",\"colour\":\"red\"}"), 400, "colour", "unknown field");
     assertProblem(s.post("/api/webhooks", ADMIN, "{\"url\":\"ftp://example.com/x\"}"), 400, "url", "");
   }
 
@@ -117,6 +121,37 @@ class ProblemResponsesTest {
     HttpResponse<String> resp = s.http.send(r, HttpResponse.BodyHandlers.ofString());
     assertThat(resp.statusCode()).isEqualTo(415);
     assertThat(resp.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  void randomlyMangledBodiesNeverGiveA500() throws Exception {
+    java.util.Random rnd = new java.util.Random(20261201);
+    String[] fields = {"to", "type", "text", "media", "caption", "latitude", "longitude", "phoneNumbers", "emoji",
+        "notBefore", "priority", "idempotencyKey", "fileName", "displayName", "x"};
+    String[] values = {"\"+44 7700 900222\"", "\"image\"", "\"location\"", "\"contact\"", "\"reaction\"", "5",
+        "-1e308", "true", "null", "[]", "[1,\"a\"]", "{}", "{\"url\":\"http://x\"}", "{\"data\":\"@@\",\"mimeType\":\"image/png\"}",
+        "\"\"", "\"\\u0000\"", "\"2026-13-01T00:00:00Z\"", "\"" + "y".repeat(5000) + "\"", "99999999999999999999999"};
+    java.util.Map<Integer, Integer> seen = new java.util.TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      StringBuilder b = new StringBuilder("{");
+      int n = rnd.nextInt(6);
+      for (int f = 0; f < n; f++) {
+        b.append(f == 0 ? "" : ",").append('"').append(fields[rnd.nextInt(fields.length)]).append("\":")
+            .append(values[rnd.nextInt(values.length)]);
+      }
+      b.append('}');
+      String body = b.toString();
+      if (rnd.nextInt(5) == 0) {
+        body = body.substring(0, rnd.nextInt(body.length() + 1)); // truncated
+      }
+      TestServer.Reply r = s.post("/api/sessions/a/messages", ADMIN, body);
+      seen.merge(r.status(), 1, Integer::sum);
+      assertThat(r.status()).as(body).isIn(202, 400, 413);
+      if (r.status() != 202) {
+        assertThat(r.header("Content-Type")).as(body).isEqualTo("application/problem+json");
+      }
+    }
+    assertThat(seen).containsKey(400);
   }
 
   @Test
