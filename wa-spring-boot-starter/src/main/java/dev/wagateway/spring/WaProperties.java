@@ -1,0 +1,393 @@
+package dev.wagateway.spring;
+
+import dev.wagateway.queue.PacingPolicy;
+import dev.wagateway.queue.QueueConfig;
+import dev.wagateway.queue.RetryPolicy;
+import dev.wagateway.webhook.WebhookConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code wa.*} settings of the gateway the starter builds. Every field has the library's default;
+ * values are checked when the gateway is built, and a bad one fails the start naming the property.
+ */
+@ConfigurationProperties("wa")
+public class WaProperties {
+
+  /** The engine: {@code simulated} (an in-process WhatsApp network for development and tests). */
+  private String engine = "simulated";
+
+  /** Sessions to create at start-up when they do not exist yet (ids of letters, digits, '.', '-', '_'). */
+  private List<String> sessions = new ArrayList<>();
+
+  /** The most sessions the gateway holds. */
+  private int maxSessions = 1000;
+
+  /** On shutdown, how long sends in flight may take to finish. */
+  private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+  /** A base64 AES key (16, 24 or 32 bytes) that encrypts stored session credentials; none: stored in the clear. */
+  private @Nullable String encryptionKey;
+
+  /** Start the gateway with the application context (and stop it with the context). */
+  private boolean autoStart = true;
+
+  private final Queue queue = new Queue();
+
+  private final Webhooks webhooks = new Webhooks();
+
+  private final Metrics metrics = new Metrics();
+
+  public String getEngine() {
+    return engine;
+  }
+
+  public void setEngine(String engine) {
+    this.engine = engine;
+  }
+
+  public List<String> getSessions() {
+    return sessions;
+  }
+
+  public void setSessions(List<String> sessions) {
+    this.sessions = sessions;
+  }
+
+  public int getMaxSessions() {
+    return maxSessions;
+  }
+
+  public void setMaxSessions(int maxSessions) {
+    this.maxSessions = maxSessions;
+  }
+
+  public Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public void setShutdownTimeout(Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  public @Nullable String getEncryptionKey() {
+    return encryptionKey;
+  }
+
+  public void setEncryptionKey(@Nullable String encryptionKey) {
+    this.encryptionKey = encryptionKey;
+  }
+
+  public boolean isAutoStart() {
+    return autoStart;
+  }
+
+  public void setAutoStart(boolean autoStart) {
+    this.autoStart = autoStart;
+  }
+
+  public Queue getQueue() {
+    return queue;
+  }
+
+  public Webhooks getWebhooks() {
+    return webhooks;
+  }
+
+  public Metrics getMetrics() {
+    return metrics;
+  }
+
+  /** Never prints the encryption key or webhook secrets. */
+  @Override
+  public String toString() {
+    return "WaProperties[engine=" + engine + ", sessions=" + sessions + ", encryption="
+        + (encryptionKey == null ? "off" : "on") + ", webhooks=" + webhooks.subscriptions.size() + " subscriptions]";
+  }
+
+  /** The outbound queue. */
+  public static class Queue {
+    /** Messages the queue holds before it refuses (REJECT) or makes callers wait (BLOCK). */
+    private int maxQueued = QueueConfig.DEFAULT_MAX_QUEUED;
+
+    /** What a full queue does: REJECT (QueueFullException at once) or BLOCK (wait up to block-timeout). */
+    private QueueConfig.Overflow overflow = QueueConfig.Overflow.REJECT;
+
+    /** How long a send waits for room with overflow BLOCK. */
+    private Duration blockTimeout = QueueConfig.DEFAULT_BLOCK_TIMEOUT;
+
+    /** Messages per second per session (0: no limit). */
+    private double rate = PacingPolicy.DEFAULT_RATE_PER_SECOND;
+
+    /** Messages a session may send at once before the rate applies. */
+    private int burst = PacingPolicy.DEFAULT_BURST;
+
+    /** The shortest time between two messages to one recipient. */
+    private Duration recipientGap = PacingPolicy.DEFAULT_RECIPIENT_GAP;
+
+    /** Attempts per message before it is dead-lettered. */
+    private int maxAttempts = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
+
+    /** The first retry's delay; later ones grow exponentially with jitter. */
+    private Duration retryInitialDelay = RetryPolicy.DEFAULT_INITIAL_DELAY;
+
+    /** The longest delay between two attempts. */
+    private Duration retryMaxDelay = RetryPolicy.DEFAULT_MAX_DELAY;
+
+    public int getMaxQueued() {
+      return maxQueued;
+    }
+
+    public void setMaxQueued(int maxQueued) {
+      this.maxQueued = maxQueued;
+    }
+
+    public QueueConfig.Overflow getOverflow() {
+      return overflow;
+    }
+
+    public void setOverflow(QueueConfig.Overflow overflow) {
+      this.overflow = overflow;
+    }
+
+    public Duration getBlockTimeout() {
+      return blockTimeout;
+    }
+
+    public void setBlockTimeout(Duration blockTimeout) {
+      this.blockTimeout = blockTimeout;
+    }
+
+    public double getRate() {
+      return rate;
+    }
+
+    public void setRate(double rate) {
+      this.rate = rate;
+    }
+
+    public int getBurst() {
+      return burst;
+    }
+
+    public void setBurst(int burst) {
+      this.burst = burst;
+    }
+
+    public Duration getRecipientGap() {
+      return recipientGap;
+    }
+
+    public void setRecipientGap(Duration recipientGap) {
+      this.recipientGap = recipientGap;
+    }
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getRetryInitialDelay() {
+      return retryInitialDelay;
+    }
+
+    public void setRetryInitialDelay(Duration retryInitialDelay) {
+      this.retryInitialDelay = retryInitialDelay;
+    }
+
+    public Duration getRetryMaxDelay() {
+      return retryMaxDelay;
+    }
+
+    public void setRetryMaxDelay(Duration retryMaxDelay) {
+      this.retryMaxDelay = retryMaxDelay;
+    }
+  }
+
+  /** Webhook delivery. */
+  public static class Webhooks {
+    /** The HTTP client: {@code jdk} (java.net.http) or {@code hc5} (Apache HttpClient 5, add httpclient5). */
+    private String client = "jdk";
+
+    /** Let deliveries reach loopback and private addresses (local development and tests only). */
+    private boolean allowPrivateNetworks;
+
+    /** Delay before each attempt: the first is usually 0; after the last, a delivery is dead. */
+    private List<Duration> schedule = new ArrayList<>(WebhookConfig.DEFAULT_SCHEDULE);
+
+    /** An endpoint failing without success for this long is disabled. */
+    private Duration disableAfter = WebhookConfig.DEFAULT_DISABLE_AFTER;
+
+    /** Also disable an endpoint after this many failures in a row (0: only by time). */
+    private int disableAfterFailures;
+
+    /** Subscriptions created at start-up when no subscription has the same url and session. */
+    private List<Subscription> subscriptions = new ArrayList<>();
+
+    public String getClient() {
+      return client;
+    }
+
+    public void setClient(String client) {
+      this.client = client;
+    }
+
+    public boolean isAllowPrivateNetworks() {
+      return allowPrivateNetworks;
+    }
+
+    public void setAllowPrivateNetworks(boolean allowPrivateNetworks) {
+      this.allowPrivateNetworks = allowPrivateNetworks;
+    }
+
+    public List<Duration> getSchedule() {
+      return schedule;
+    }
+
+    public void setSchedule(List<Duration> schedule) {
+      this.schedule = schedule;
+    }
+
+    public Duration getDisableAfter() {
+      return disableAfter;
+    }
+
+    public void setDisableAfter(Duration disableAfter) {
+      this.disableAfter = disableAfter;
+    }
+
+    public int getDisableAfterFailures() {
+      return disableAfterFailures;
+    }
+
+    public void setDisableAfterFailures(int disableAfterFailures) {
+      this.disableAfterFailures = disableAfterFailures;
+    }
+
+    public List<Subscription> getSubscriptions() {
+      return subscriptions;
+    }
+
+    public void setSubscriptions(List<Subscription> subscriptions) {
+      this.subscriptions = subscriptions;
+    }
+  }
+
+  /** One webhook subscription. */
+  public static class Subscription {
+    /** Where events are POSTed (http or https). */
+    private @Nullable String url;
+
+    /** Only this session's events; empty: every session's. */
+    private @Nullable String session;
+
+    /** Only these event types (e.g. message.status); empty: all. */
+    private Set<String> eventTypes = new LinkedHashSet<>();
+
+    /** The signing secret, whsec_<base64>; empty: generated (then read it from the subscription). */
+    private @Nullable String secret;
+
+    /** {@code standard} (Standard Webhooks) or {@code hub} (X-Hub-Signature-256). */
+    private String signatureMode = "standard";
+
+    /** Deliver one event at a time per session, in order. */
+    private boolean ordered;
+
+    /** Deliveries in flight to this endpoint at once. */
+    private int maxConcurrency = 16;
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public @Nullable String getSession() {
+      return session;
+    }
+
+    public void setSession(@Nullable String session) {
+      this.session = session;
+    }
+
+    public Set<String> getEventTypes() {
+      return eventTypes;
+    }
+
+    public void setEventTypes(Set<String> eventTypes) {
+      this.eventTypes = eventTypes;
+    }
+
+    public @Nullable String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(@Nullable String secret) {
+      this.secret = secret;
+    }
+
+    public String getSignatureMode() {
+      return signatureMode;
+    }
+
+    public void setSignatureMode(String signatureMode) {
+      this.signatureMode = signatureMode;
+    }
+
+    public boolean isOrdered() {
+      return ordered;
+    }
+
+    public void setOrdered(boolean ordered) {
+      this.ordered = ordered;
+    }
+
+    public int getMaxConcurrency() {
+      return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+      this.maxConcurrency = maxConcurrency;
+    }
+
+    @Override
+    public String toString() {
+      return "Subscription[session=" + session + ", eventTypes=" + eventTypes + "]"; // no secret, no URL query
+    }
+  }
+
+  /** Micrometer instrumentation (with Micrometer on the class path). */
+  public static class Metrics {
+    /** Sessions past this many share the tag value {@code other}. */
+    private int maxSessionTags = 100;
+
+    /** Also publish Micrometer's percentile histograms beside the SLO buckets. */
+    private boolean percentileHistograms;
+
+    public int getMaxSessionTags() {
+      return maxSessionTags;
+    }
+
+    public void setMaxSessionTags(int maxSessionTags) {
+      this.maxSessionTags = maxSessionTags;
+    }
+
+    public boolean isPercentileHistograms() {
+      return percentileHistograms;
+    }
+
+    public void setPercentileHistograms(boolean percentileHistograms) {
+      this.percentileHistograms = percentileHistograms;
+    }
+  }
+}
