@@ -6,7 +6,6 @@ import dev.wagateway.webhook.SignatureMode;
 import dev.wagateway.webhook.SubscriptionRequest;
 import dev.wagateway.webhook.WebhookSecret;
 import dev.wagateway.webhook.WebhookSubscription;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +67,7 @@ public final class WaGatewayLifecycle implements SmartLifecycle, DisposableBean 
     if (s.getSecret() != null && !s.getSecret().isBlank()) {
       b.secret(WebhookSecret.parse(field + ".secret", s.getSecret()));
     }
-    b.signatureMode(switch (s.getSignatureMode().toLowerCase(Locale.ROOT)) {
-      case "standard" -> SignatureMode.STANDARD;
-      case "hub" -> SignatureMode.HUB_SHA256;
-      default -> throw new dev.wagateway.ValidationException(field + ".signature-mode", "one of standard, hub");
-    });
+    b.signatureMode(SignatureMode.parse(field + ".signature-mode", s.getSignatureMode()));
     return b.build();
   }
 

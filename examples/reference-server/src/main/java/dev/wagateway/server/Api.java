@@ -367,11 +367,7 @@ final class Api {
     }
     String mode = MessageBodies.optString(b, "signatureMode");
     if (mode != null) {
-      r.signatureMode(switch (mode.toLowerCase(Locale.ROOT)) {
-        case "standard" -> SignatureMode.STANDARD;
-        case "hub", "hub_sha256", "x-hub-signature-256" -> SignatureMode.HUB_SHA256;
-        default -> throw ApiException.badRequest("signatureMode", "one of standard, hub");
-      });
+      r.signatureMode(SignatureMode.parse("signatureMode", mode));
     }
     r.ordered(MessageBodies.bool(b, "ordered"));
     JsonNode mc = b.get("maxConcurrency");
