@@ -10,6 +10,7 @@ import dev.wagateway.observe.OperationObserver;
 import dev.wagateway.queue.PacingPolicy;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.RetryPolicy;
+import dev.wagateway.stats.MessageStatistics;
 import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.time.TaskScheduler;
 import dev.wagateway.webhook.WebhookConfig;
@@ -112,6 +113,13 @@ public final class WaGatewayAutoConfiguration {
     observer.ifAvailable(b::operationObserver);
     customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
+  }
+
+  /** Business statistics over the last hour and day, from the gateway's status events. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  MessageStatistics waMessageStatistics(WaGateway gateway) {
+    return MessageStatistics.attach(gateway);
   }
 
   @Bean

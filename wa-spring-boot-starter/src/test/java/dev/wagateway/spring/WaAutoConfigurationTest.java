@@ -38,6 +38,7 @@ class WaAutoConfigurationTest {
     runner.run(ctx -> {
       assertThat(ctx).hasNotFailed().hasSingleBean(WaGateway.class).hasSingleBean(SimulatedNetwork.class)
           .hasSingleBean(WaGatewayLifecycle.class).hasSingleBean(WaGatewayMetrics.class)
+          .hasSingleBean(dev.wagateway.stats.MessageStatistics.class)
           .hasSingleBean(MetricsTracker.class).doesNotHaveBean(OperationObserver.class)
           .hasBean("waHealthContributor");
       assertThat(ctx.getBean(WebhookDeliverer.class)).isInstanceOf(HttpWebhookDeliverer.class);

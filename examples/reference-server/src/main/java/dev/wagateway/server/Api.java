@@ -47,9 +47,11 @@ final class Api {
   private final WebhookDeliverer deliverer;
   private final @Nullable SimulatedNetwork network;
   private final Clock clock;
+  private final dev.wagateway.stats.MessageStatistics statistics;
 
   Api(WaGateway gateway, JsonViews views, PairingState pairing, WebhookDeliverer deliverer,
-      @Nullable SimulatedNetwork network, Clock clock) {
+      @Nullable SimulatedNetwork network, Clock clock, dev.wagateway.stats.MessageStatistics statistics) {
+    this.statistics = statistics;
     this.gateway = gateway;
     this.views = views;
     this.pairing = pairing;
@@ -60,6 +62,7 @@ final class Api {
 
   Router routes(Router r) {
     r.add("GET", "/api/status", this::status);
+    r.add("GET", "/api/stats", this::stats);
     r.add("GET", "/api/sessions", this::listSessions);
     r.add("POST", "/api/sessions", this::createSession);
     r.add("GET", "/api/sessions/{id}", x -> Response.ok(views.session(require(x.session()))));
@@ -129,6 +132,29 @@ final class Api {
     n.put("running", gateway.isRunning());
     n.put("engine", gateway.engine().name());
     n.put("time", Instant.now(clock).toString());
+    return Response.ok(n);
+  }
+
+  /** Business statistics for the last hour and day: overall (admins) and per visible session. */
+  private Response stats(Request x) {
+    String only = x.query.get("session");
+    if (only != null && !only.isEmpty() && !x.principal.mayUse(only)) {
+      throw ApiException.forbidden(x.principal.scopeMessage());
+    }
+    ObjectNode n = views.object();
+    for (Map.Entry<String, Duration> w : Map.of("lastHour", Duration.ofHours(1), "lastDay", Duration.ofDays(1))
+        .entrySet()) {
+      ObjectNode win = n.putObject(w.getKey());
+      if (x.principal.admin() && (only == null || only.isEmpty())) {
+        win.set("overall", views.statistics(statistics.snapshot(w.getValue(), null)));
+      }
+      ArrayNode per = win.putArray("sessions");
+      for (SessionInfo s : visibleSessions(x)) {
+        if (only == null || only.isEmpty() || only.equals(s.id())) {
+          per.add(views.statistics(statistics.snapshot(w.getValue(), s.id())));
+        }
+      }
+    }
     return Response.ok(n);
   }
 

@@ -121,6 +121,22 @@ final class JsonViews {
     return n;
   }
 
+  ObjectNode statistics(dev.wagateway.stats.MessageStatistics.Snapshot st) {
+    ObjectNode n = object();
+    n.put("session", st.session());
+    n.put("windowSeconds", st.window().toSeconds());
+    n.put("sent", st.sent());
+    n.put("delivered", st.delivered());
+    n.put("read", st.read());
+    n.put("deadLettered", st.deadLettered());
+    n.put("failedAttempts", st.failedAttempts());
+    n.put("deliveryRate", st.deliveryRate());
+    n.put("readRate", st.readRate());
+    n.put("medianToDeliveredMs", st.medianToDelivered() == null ? null : st.medianToDelivered().toMillis());
+    n.put("medianToReadMs", st.medianToRead() == null ? null : st.medianToRead().toMillis());
+    return n;
+  }
+
   ObjectNode delivery(WebhookDelivery d) {
     ObjectNode n = object();
     n.put("id", d.id());

@@ -130,6 +130,23 @@ class ReferenceServerEndToEndTest {
       assertThat(wsIds).containsAll(webhookEvents.keySet());
       ws.closeBlocking();
 
+      // business statistics: a's five messages (b's one went the other way)
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode stats = s.get("/api/stats", ADMIN).body();
+        JsonNode a = null;
+        for (JsonNode n : stats.path("lastHour").path("sessions")) {
+          if (n.path("session").asText().equals("a")) {
+            a = n;
+          }
+        }
+        assertThat(a).isNotNull();
+        assertThat(a.path("sent").asLong()).isEqualTo(5);
+        assertThat(a.path("read").asLong()).isEqualTo(5);
+        assertThat(a.path("deliveryRate").asDouble()).isEqualTo(1.0);
+        assertThat(stats.path("lastHour").path("overall").path("sent").asLong()).isEqualTo(6);
+        assertThat(stats.path("lastDay").path("overall").path("sent").asLong()).isEqualTo(6);
+      });
+
       // faults through the dev endpoints: a dropped connection that reconnects, a permanent failure
       String connectedSince = s.get("/api/sessions/b", ADMIN).body().path("stateSince").asText();
       assertThat(s.post("/api/dev/sessions/b/faults", ADMIN, "{\"fault\":\"disconnect\"}").status()).isEqualTo(202);

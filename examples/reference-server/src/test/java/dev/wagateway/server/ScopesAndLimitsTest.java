@@ -53,6 +53,11 @@ class ScopesAndLimitsTest {
     assertThat(s.post("/api/sessions", KEY_A, "{\"id\":\"c\"}").status()).isEqualTo(403);
     assertThat(s.get("/api/status", KEY_A).body().path("sessions")).hasSize(1);
     assertThat(s.get("/api/status", KEY_A).body().has("webhooks")).as("gateway-wide state is for admins").isFalse();
+    JsonNode stats = s.get("/api/stats", KEY_A).body();
+    assertThat(stats.path("lastHour").has("overall")).as("overall statistics are for admins").isFalse();
+    assertThat(stats.path("lastHour").path("sessions")).hasSize(1);
+    assertThat(stats.path("lastHour").path("sessions").get(0).path("session").asText()).isEqualTo("a");
+    assertThat(s.get("/api/stats?session=b", KEY_A).status()).isEqualTo(403);
   }
 
   @Test
