@@ -74,6 +74,12 @@ public interface WaGateway extends AutoCloseable {
   /** Webhook subscriptions, their delivery logs, redelivery. */
   WebhookSubscriptions webhooks();
 
+  /** Business statistics over the last hour and day, from the gateway's status events. */
+  dev.wagateway.stats.MessageStatistics statistics();
+
+  /** The built-in alerting: rules, active alerts, acknowledgements, silences, a test notification. */
+  dev.wagateway.alerting.Alerts alerts();
+
   /** A read-only view of webhook delivery, for metrics and health. */
   WebhookStats webhookStats();
 

@@ -46,6 +46,7 @@ public final class WaGatewayBuilder {
   private WebhookConfig webhooks = WebhookConfig.defaults();
   private MetricsTracker metrics = MetricsTracker.NOOP;
   private OperationObserver observer = OperationObserver.NOOP;
+  private dev.wagateway.alerting.AlertingConfig alerting = dev.wagateway.alerting.AlertingConfig.defaults();
   private @Nullable EncryptionKeys encryptionKeys;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
@@ -125,6 +126,12 @@ public final class WaGatewayBuilder {
     return this;
   }
 
+  /** The built-in alerting (default: on, the built-in rules every 15 s; {@code disabled()} turns it off). */
+  public WaGatewayBuilder alerting(dev.wagateway.alerting.AlertingConfig config) {
+    this.alerting = Objects.requireNonNull(config, "alerting");
+    return this;
+  }
+
   /** Encrypts credentials at rest (AES-GCM) with these keys, around whichever store is set. */
   public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
     this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
@@ -188,6 +195,6 @@ public final class WaGatewayBuilder {
         webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
         maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics,
-        observer));
+        observer, alerting));
   }
 }

@@ -133,6 +133,27 @@ public sealed interface GatewayEvent {
     }
   }
 
+  /**
+   * A built-in alert fired (or {@code test}: a test notification from {@code alerts().testFire}).
+   * {@code sessionId} is the session it is about, or empty for the gateway as a whole.
+   */
+  record AlertFiring(String id, Instant timestamp, String sessionId, String rule, String severity,
+      String summary, double value, double threshold, boolean test) implements GatewayEvent {
+    @Override
+    public String type() {
+      return "alert.firing";
+    }
+  }
+
+  /** A built-in alert that had notified stopped firing. */
+  record AlertResolved(String id, Instant timestamp, String sessionId, String rule, String severity,
+      @Nullable Instant firingSince) implements GatewayEvent {
+    @Override
+    public String type() {
+      return "alert.resolved";
+    }
+  }
+
   // ---- inbound ----
 
   record MessageReceived(String id, Instant timestamp, String sessionId, InboundMessage message)

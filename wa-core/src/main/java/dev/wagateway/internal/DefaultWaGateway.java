@@ -51,6 +51,8 @@ public final class DefaultWaGateway implements WaGateway {
   private @Nullable Cancellable heartbeat;
   private volatile Instant lastHeartbeat = Instant.EPOCH;
   private volatile @Nullable Instant startedAt;
+  private final dev.wagateway.stats.MessageStatistics statistics;
+  private final AlertEvaluator alerts;
 
   public DefaultWaGateway(GatewaySettings settings) {
     this.settings = settings;
@@ -68,6 +70,18 @@ public final class DefaultWaGateway implements WaGateway {
         settings.webhookDeliverer(), settings.webhooks());
     // SYNC: a matching event is in the outbox before publish returns; nothing is lost to a buffer.
     bus.subscribe(webhooks::onEvent, SubscribeOptions.sync("webhook-outbox"));
+    this.statistics = dev.wagateway.stats.MessageStatistics.attach(this, settings.scheduler().clock());
+    this.alerts = new AlertEvaluator(ctx, this, statistics, settings.alerting());
+  }
+
+  @Override
+  public dev.wagateway.stats.MessageStatistics statistics() {
+    return statistics;
+  }
+
+  @Override
+  public dev.wagateway.alerting.Alerts alerts() {
+    return alerts;
   }
 
   @Override
@@ -89,6 +103,7 @@ public final class DefaultWaGateway implements WaGateway {
       startedAt = ctx.scheduler().now();
       webhooks.start();
       sessions.start();
+      alerts.start();
       // Prune at least twice per retention period, so a short retention bounds memory.
       Duration half = settings.messageRetention().dividedBy(2);
       Duration pruneEvery = half.compareTo(MAX_PRUNE_INTERVAL) < 0
@@ -310,6 +325,7 @@ public final class DefaultWaGateway implements WaGateway {
     if (heartbeat != null) {
       heartbeat.cancel();
     }
+    alerts.stop();
     sessions.stopAll();
     awaitZero(webhooks::inFlight, deadline);
     webhooks.stop();

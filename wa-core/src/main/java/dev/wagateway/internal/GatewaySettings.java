@@ -35,4 +35,5 @@ public record GatewaySettings(
     Duration messageRetention,
     Duration shutdownTimeout,
     MetricsTracker metrics,
-    OperationObserver observer) {}
+    OperationObserver observer,
+    dev.wagateway.alerting.AlertingConfig alerting) {}

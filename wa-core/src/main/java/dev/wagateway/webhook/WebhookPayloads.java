@@ -94,6 +94,12 @@ public final class WebhookPayloads {
       d.put("until", p.until().toString()).put("reason", p.reason());
     } else if (e instanceof GatewayEvent.WebhookEndpointDisabled w) {
       d.put("subscriptionId", w.subscriptionId()).put("reason", w.reason());
+    } else if (e instanceof GatewayEvent.AlertFiring a) {
+      d.put("rule", a.rule()).put("severity", a.severity()).put("summary", a.summary()).put("value", a.value())
+          .put("threshold", a.threshold()).put("test", a.test());
+    } else if (e instanceof GatewayEvent.AlertResolved a) {
+      d.put("rule", a.rule()).put("severity", a.severity())
+          .put("firingSince", a.firingSince() == null ? null : a.firingSince().toString());
     }
     // session.created, session.deleted and queue.resumed carry no data beyond the envelope.
     return d;

@@ -58,6 +58,9 @@ class WebhookDocsTest {
     if (t == boolean.class) {
       return false;
     }
+    if (t == double.class) {
+      return 0.0;
+    }
     if (t == List.class) {
       return List.of();
     }

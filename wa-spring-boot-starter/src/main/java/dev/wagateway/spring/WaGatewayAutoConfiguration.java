@@ -11,6 +11,9 @@ import dev.wagateway.queue.PacingPolicy;
 import dev.wagateway.queue.QueueConfig;
 import dev.wagateway.queue.RetryPolicy;
 import dev.wagateway.stats.MessageStatistics;
+import dev.wagateway.alerting.AlertingConfig;
+import dev.wagateway.alerting.Alerts;
+import java.util.Map;
 import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.time.TaskScheduler;
 import dev.wagateway.webhook.WebhookConfig;
@@ -100,8 +103,20 @@ public final class WaGatewayAutoConfiguration {
     } catch (IllegalArgumentException e) {
       throw new ValidationException("wa.webhooks", e.getMessage());
     }
+    AlertingConfig alerting;
+    try {
+      WaProperties.Alerting a = p.getAlerting();
+      alerting = a.isEnabled() ? AlertingConfig.defaults().withInterval(a.getInterval())
+          .withRepeatInterval(a.getRepeatInterval()) : AlertingConfig.disabled();
+      for (Map.Entry<String, Double> t : a.getThresholds().entrySet()) {
+        alerting = alerting.withThreshold(t.getKey(), t.getValue());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException("wa.alerting", e.getMessage());
+    }
     WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler).engine(engine).webhookDeliverer(deliverer)
-        .maxSessions(p.getMaxSessions()).shutdownTimeout(p.getShutdownTimeout()).queue(queue).webhooks(webhooks);
+        .maxSessions(p.getMaxSessions()).shutdownTimeout(p.getShutdownTimeout()).queue(queue).webhooks(webhooks)
+        .alerting(alerting);
     if (p.getEncryptionKey() != null && !p.getEncryptionKey().isBlank()) {
       try {
         b.encryptionKeys(EncryptionKeys.of("k1", p.getEncryptionKey()));
@@ -115,11 +130,18 @@ public final class WaGatewayAutoConfiguration {
     return b.build();
   }
 
-  /** Business statistics over the last hour and day, from the gateway's status events. */
-  @Bean(destroyMethod = "close")
+  /** Business statistics over the last hour and day (the gateway's own; it closes them). */
+  @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   MessageStatistics waMessageStatistics(WaGateway gateway) {
-    return MessageStatistics.attach(gateway);
+    return gateway.statistics();
+  }
+
+  /** The built-in alerting (the gateway's own). */
+  @Bean
+  @ConditionalOnMissingBean
+  Alerts waAlerts(WaGateway gateway) {
+    return gateway.alerts();
   }
 
   @Bean

@@ -43,6 +43,8 @@ public class WaProperties {
 
   private final Metrics metrics = new Metrics();
 
+  private final Alerting alerting = new Alerting();
+
   public String getEngine() {
     return engine;
   }
@@ -101,6 +103,10 @@ public class WaProperties {
 
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  public Alerting getAlerting() {
+    return alerting;
   }
 
   /** Never prints the encryption key or webhook secrets. */
@@ -363,6 +369,53 @@ public class WaProperties {
     @Override
     public String toString() {
       return "Subscription[session=" + session + ", eventTypes=" + eventTypes + "]"; // no secret, no URL query
+    }
+  }
+
+  /** The built-in alerting (for deployments without Prometheus; docs/alerting.md). */
+  public static class Alerting {
+    /** Evaluate the built-in rules and publish alert.firing / alert.resolved events. */
+    private boolean enabled = true;
+
+    /** How often the rules are evaluated. */
+    private Duration interval = dev.wagateway.alerting.AlertingConfig.DEFAULT_INTERVAL;
+
+    /** How often a firing alert that nobody acknowledged notifies again. */
+    private Duration repeatInterval = dev.wagateway.alerting.AlertingConfig.DEFAULT_REPEAT_INTERVAL;
+
+    /** Thresholds by rule name (e.g. WaQueueBacklogHigh: 5000), replacing the defaults of alerts.yml. */
+    private java.util.Map<String, Double> thresholds = new java.util.LinkedHashMap<>();
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public Duration getRepeatInterval() {
+      return repeatInterval;
+    }
+
+    public void setRepeatInterval(Duration repeatInterval) {
+      this.repeatInterval = repeatInterval;
+    }
+
+    public java.util.Map<String, Double> getThresholds() {
+      return thresholds;
+    }
+
+    public void setThresholds(java.util.Map<String, Double> thresholds) {
+      this.thresholds = thresholds;
     }
   }
 

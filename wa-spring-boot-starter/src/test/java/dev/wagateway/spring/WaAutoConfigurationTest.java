@@ -67,8 +67,13 @@ class WaAutoConfigurationTest {
         "wa.webhooks.subscriptions[0].secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "wa.webhooks.subscriptions[0].signature-mode=hub", "wa.webhooks.subscriptions[0].ordered=true",
         "wa.webhooks.subscriptions[0].max-concurrency=2",
-        "wa.metrics.max-session-tags=5", "wa.metrics.percentile-histograms=true").run(ctx -> {
+        "wa.metrics.max-session-tags=5", "wa.metrics.percentile-histograms=true",
+        "wa.alerting.interval=30s", "wa.alerting.repeat-interval=1h", "wa.alerting.thresholds.WaQueueBacklogHigh=5000")
+        .run(ctx -> {
           assertThat(ctx).hasNotFailed();
+          assertThat(ctx.getBean(dev.wagateway.alerting.Alerts.class).rules())
+              .filteredOn(r -> r.name().equals("WaQueueBacklogHigh")).first()
+              .extracting(dev.wagateway.alerting.AlertRule::threshold).isEqualTo(5000.0);
           WaGateway gw = ctx.getBean(WaGateway.class);
           assertThat(gw.sessions().list()).extracting(s -> s.id()).containsExactlyInAnyOrder("sales", "support");
           assertThat(ctx.getBean(WebhookDeliverer.class)).isInstanceOf(Hc5WebhookDeliverer.class);
@@ -104,6 +109,9 @@ class WaAutoConfigurationTest {
         "wa.webhooks.subscriptions[0].secret=plain").run(ctx ->
         assertThat(ctx).hasFailed().getFailure().rootCause()
             .hasMessageContaining("wa.webhooks.subscriptions[0].secret"));
+    runner.withPropertyValues("wa.alerting.thresholds.NoSuchRule=1").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("wa.alerting")
+            .hasMessageContaining("NoSuchRule"));
     runner.withPropertyValues("wa.sessions=has space").run(ctx ->
         assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("session id"));
   }

@@ -47,11 +47,9 @@ final class Api {
   private final WebhookDeliverer deliverer;
   private final @Nullable SimulatedNetwork network;
   private final Clock clock;
-  private final dev.wagateway.stats.MessageStatistics statistics;
 
   Api(WaGateway gateway, JsonViews views, PairingState pairing, WebhookDeliverer deliverer,
-      @Nullable SimulatedNetwork network, Clock clock, dev.wagateway.stats.MessageStatistics statistics) {
-    this.statistics = statistics;
+      @Nullable SimulatedNetwork network, Clock clock) {
     this.gateway = gateway;
     this.views = views;
     this.pairing = pairing;
@@ -63,6 +61,11 @@ final class Api {
   Router routes(Router r) {
     r.add("GET", "/api/status", this::status);
     r.add("GET", "/api/stats", this::stats);
+    r.add("GET", "/api/alerts", this::alerts);
+    r.add("POST", "/api/alerts/ack", this::ackAlert);
+    r.add("POST", "/api/alerts/silences", this::silence);
+    r.add("DELETE", "/api/alerts/silences/{id}", this::unsilence);
+    r.add("POST", "/api/alerts/test", this::testAlert);
     r.add("GET", "/api/sessions", this::listSessions);
     r.add("POST", "/api/sessions", this::createSession);
     r.add("GET", "/api/sessions/{id}", x -> Response.ok(views.session(require(x.session()))));
@@ -146,16 +149,97 @@ final class Api {
         .entrySet()) {
       ObjectNode win = n.putObject(w.getKey());
       if (x.principal.admin() && (only == null || only.isEmpty())) {
-        win.set("overall", views.statistics(statistics.snapshot(w.getValue(), null)));
+        win.set("overall", views.statistics(gateway.statistics().snapshot(w.getValue(), null)));
       }
       ArrayNode per = win.putArray("sessions");
       for (SessionInfo s : visibleSessions(x)) {
         if (only == null || only.isEmpty() || only.equals(s.id())) {
-          per.add(views.statistics(statistics.snapshot(w.getValue(), s.id())));
+          per.add(views.statistics(gateway.statistics().snapshot(w.getValue(), s.id())));
         }
       }
     }
     return Response.ok(n);
+  }
+
+  // ---- built-in alerting ----
+
+  private static void adminOnly(Request x) {
+    if (!x.principal.admin()) {
+      throw ApiException.forbidden("acknowledging, silencing and test alerts need an admin key");
+    }
+  }
+
+  /** Rules, active alerts and silences; a session key sees its session's alerts only. */
+  private Response alerts(Request x) {
+    ObjectNode n = views.object();
+    ArrayNode rules = n.putArray("rules");
+    for (dev.wagateway.alerting.AlertRule r : gateway.alerts().rules()) {
+      rules.addObject().put("name", r.name()).put("severity", r.severity().tag()).put("summary", r.summary())
+          .put("threshold", r.threshold()).put("forSeconds", r.forDuration().toSeconds())
+          .put("cooldownSeconds", r.cooldown().toSeconds());
+    }
+    ArrayNode active = n.putArray("active");
+    for (dev.wagateway.alerting.Alert a : gateway.alerts().active()) {
+      if (x.principal.admin() || x.principal.sessionId().equals(a.session())) {
+        active.addObject().put("rule", a.rule()).put("severity", a.severity().tag()).put("session", a.session())
+            .put("state", a.state().name()).put("value", a.value()).put("threshold", a.threshold())
+            .put("since", JsonViews.time(a.since())).put("firingSince", JsonViews.time(a.firingSince()))
+            .put("acknowledged", a.acknowledged()).put("silencedBy", a.silencedBy())
+            .put("lastNotified", JsonViews.time(a.lastNotified()));
+      }
+    }
+    ArrayNode silences = n.putArray("silences");
+    if (x.principal.admin()) {
+      gateway.alerts().silences().forEach(sl -> silences.add(silence(sl)));
+    }
+    return Response.ok(n);
+  }
+
+  private ObjectNode silence(dev.wagateway.alerting.Silence sl) {
+    return views.object().put("id", sl.id()).put("rule", sl.rule()).put("session", sl.session())
+        .put("until", sl.until().toString()).put("reason", sl.reason()).put("createdAt", sl.createdAt().toString());
+  }
+
+  private Response ackAlert(Request x) throws Exception {
+    adminOnly(x);
+    ObjectNode b = x.body();
+    allowOnly(b, Set.of("rule", "session"));
+    String rule = MessageBodies.requireString(b, "rule");
+    String session = MessageBodies.optString(b, "session");
+    if (!gateway.alerts().acknowledge(rule, session == null ? "" : session)) {
+      throw ApiException.notFound("no firing alert " + rule + (session == null ? "" : " for session '" + session + "'"));
+    }
+    return Response.ok(views.object().put("acknowledged", true));
+  }
+
+  private Response silence(Request x) throws Exception {
+    adminOnly(x);
+    ObjectNode b = x.body();
+    allowOnly(b, Set.of("rule", "session", "until", "reason"));
+    Instant until = MessageBodies.instant(b, "until");
+    if (until == null) {
+      throw ApiException.badRequest("until", "is required (an ISO-8601 instant)");
+    }
+    dev.wagateway.alerting.Silence sl = gateway.alerts().silence(MessageBodies.optString(b, "rule"),
+        MessageBodies.optString(b, "session"), until, MessageBodies.requireString(b, "reason"));
+    return Response.created(silence(sl), "/api/alerts/silences/" + sl.id());
+  }
+
+  private Response unsilence(Request x) {
+    adminOnly(x);
+    if (!gateway.alerts().unsilence(x.var("id"))) {
+      throw ApiException.notFound("no silence '" + x.var("id") + "'");
+    }
+    return Response.noContent();
+  }
+
+  private Response testAlert(Request x) throws Exception {
+    adminOnly(x);
+    ObjectNode b = x.bodyOrEmpty();
+    allowOnly(b, Set.of("reason"));
+    String reason = MessageBodies.optString(b, "reason");
+    gateway.alerts().testFire(reason == null ? "sent from the API" : reason);
+    return Response.accepted(views.object().put("sent", true));
   }
 
   private List<SessionInfo> visibleSessions(Request x) {

@@ -59,7 +59,6 @@ public final class ReferenceServer implements AutoCloseable {
   private final ExecutorService httpThreads;
   private final EventStreamServer events;
   private final Router router;
-  private final dev.wagateway.stats.MessageStatistics statistics;
   private volatile boolean closed;
 
   public ReferenceServer(ServerConfig config) throws IOException, InterruptedException {
@@ -99,9 +98,8 @@ public final class ReferenceServer implements AutoCloseable {
         .startedAt(gateway::startedAt).build();
 
     ApiKeys keys = new ApiKeys(config.apiKeys());
-    this.statistics = dev.wagateway.stats.MessageStatistics.attach(gateway);
     this.router = new Api(gateway, new JsonViews(json), pairing, deliverer,
-        config.devEndpoints() ? network : null, Clock.systemUTC(), statistics).routes(new Router());
+        config.devEndpoints() ? network : null, Clock.systemUTC()).routes(new Router());
     // Without TCP_NODELAY a response written as headers then body waits for the client's delayed
     // ACK (about 40 ms a request, measured). The JDK reads this once, when its first server starts.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -222,7 +220,6 @@ public final class ReferenceServer implements AutoCloseable {
     httpThreads.shutdown();
     events.shutdown();
     gateway.close();
-    statistics.close();
     health.close();
     metrics.close();
     gcMetrics.close();

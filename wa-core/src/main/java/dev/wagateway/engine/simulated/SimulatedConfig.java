@@ -54,6 +54,12 @@ public record SimulatedConfig(
         keepAliveInterval, openNetwork);
   }
 
+  /** From SENT to DELIVERED; null: the network sends no receipts at all. */
+  public SimulatedConfig withDeliveryDelay(@Nullable Duration deliveryDelay) {
+    return new SimulatedConfig(latency, deliveryDelay, readDelay, qrValidity, qrRefreshes, keepAliveInterval,
+        openNetwork);
+  }
+
   public SimulatedConfig withReadDelay(@Nullable Duration readDelay) {
     return new SimulatedConfig(latency, deliveryDelay, readDelay, qrValidity, qrRefreshes,
         keepAliveInterval, openNetwork);
