@@ -68,6 +68,9 @@ final class AlertEvaluator implements Alerts {
 
   void start() {
     if (config.enabled() && ticker == null) {
+      synchronized (this) {
+        inputs.refresh(ctx.scheduler().now()); // the counters' starting point: increases count from here
+      }
       ticker = ctx.scheduler().scheduleAtFixedRate(config.interval(), config.interval(), this::tick);
     }
   }

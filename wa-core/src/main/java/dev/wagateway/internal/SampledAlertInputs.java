@@ -51,7 +51,13 @@ final class SampledAlertInputs implements AlertInputs {
     reconnects.forEach((k, n) -> rc.put(k, n.get()));
     v.put(Counter.RECONNECTS, rc);
     Map<String, Long> rl = new HashMap<>();
-    gateway.queueStats().rateLimitHitsBySession().forEach((s, byLimit) -> rl.put(s, byLimit.getOrDefault("engine", 0L)));
+    // only sessions WhatsApp has rate-limited: with thousands of sessions, zeros would fill every sample
+    gateway.queueStats().rateLimitHitsBySession().forEach((s, byLimit) -> {
+      long n = byLimit.getOrDefault("engine", 0L);
+      if (n > 0) {
+        rl.put(s, n);
+      }
+    });
     v.put(Counter.ENGINE_RATE_LIMITS, rl);
     long all = 0;
     long failed = 0;

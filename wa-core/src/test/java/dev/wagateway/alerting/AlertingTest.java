@@ -148,6 +148,30 @@ class AlertingTest {
   }
 
   @Test
+  void whatsAppRateLimitsAndAReconnectLoopFirePerSession() {
+    start(AlertingConfig.defaults());
+    h.pair("a", "+49 170 1111111");
+    h.pair("b", "+49 170 2222222");
+    h.network.faults("a").rateLimit(40, Duration.ofSeconds(2));
+    for (int i = 0; i < 15; i++) {
+      h.gateway.send(MessageRequest.builder().session("a").to("+4477009" + (60000 + i)).text("m").build());
+    }
+    h.network.faults("b").flap(8, Duration.ofSeconds(20)); // the next 8 connections drop after 20 s
+    h.network.faults("b").disconnect();
+    h.time.advance(Duration.ofMinutes(8));
+    assertThat(firing("WaRateLimitHitsRising")).as(h.gateway.queueStats().rateLimitHitsBySession().toString())
+        .hasSize(1).first().satisfies(e -> {
+      assertThat(e.sessionId()).isEqualTo("a");
+      assertThat(e.value()).isGreaterThan(10);
+    });
+    assertThat(firing("WaReconnectLoop")).hasSize(1).first().satisfies(e -> {
+      assertThat(e.sessionId()).isEqualTo("b");
+      assertThat(e.value()).isGreaterThan(5);
+    });
+    assertThat(firing("WaRateLimitHitsRising")).noneMatch(e -> e.sessionId().equals("b"));
+  }
+
+  @Test
   void aTestAlertIsClearlyMarked() {
     start(AlertingConfig.defaults());
     h.gateway.alerts().testFire("checking the pager");
