@@ -82,8 +82,8 @@ final class AlertEvaluator implements Alerts {
     }
   }
 
-  /** One evaluation; package-private for tests on virtual time. */
-  synchronized void tick() {
+  /** One evaluation of every rule, on the gateway's scheduler. */
+  private synchronized void tick() {
     Instant now = ctx.scheduler().now();
     inputs.refresh(now);
     silences.removeIf(s -> !now.isBefore(s.until()));
@@ -101,12 +101,11 @@ final class AlertEvaluator implements Alerts {
         in.value = b.getValue();
         if (in.firingSince == null && !now.isBefore(in.since.plus(rule.forDuration()))) {
           in.firingSince = now;
+        }
+        // the first notification (also one a silence or the cooldown held back), then the repeats
+        if (in.firingSince != null && !in.acknowledged
+            && (in.notifiedAt == null || !now.isBefore(in.notifiedAt.plus(config.repeatInterval())))) {
           notifyFiring(rule, b.getKey(), in, now);
-        } else if (in.firingSince != null && !in.acknowledged && in.notifiedAt != null
-            && !now.isBefore(in.notifiedAt.plus(config.repeatInterval()))) {
-          notifyFiring(rule, b.getKey(), in, now);
-        } else if (in.firingSince != null && in.notifiedAt == null && !in.acknowledged) {
-          notifyFiring(rule, b.getKey(), in, now); // held back by a silence or the cooldown until now
         }
       }
       for (Iterator<Map.Entry<String, Instance>> it = states.entrySet().iterator(); it.hasNext(); ) {
