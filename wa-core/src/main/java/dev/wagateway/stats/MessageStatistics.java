@@ -7,7 +7,6 @@ import dev.wagateway.event.Subscription;
 import dev.wagateway.message.MessageStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
