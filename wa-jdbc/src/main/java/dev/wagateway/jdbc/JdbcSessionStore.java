@@ -1,0 +1,142 @@
+package dev.wagateway.jdbc;
+
+import dev.wagateway.StoreException;
+import dev.wagateway.jid.Jid;
+import dev.wagateway.session.PairingMethod;
+import dev.wagateway.session.SessionOptions;
+import dev.wagateway.store.SessionRecord;
+import dev.wagateway.store.SessionStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/** {@link SessionStore} on table {@code wa_session}: one row a session, an upsert to save. */
+final class JdbcSessionStore implements SessionStore {
+  private static final String COLUMNS =
+      "id, pairing, pairing_phone, auto_start, self_jid, credentials, created_at, updated_at, paired_at";
+  private final DataSource ds;
+  private final String upsert;
+
+  JdbcSessionStore(DataSource ds, Dialect dialect) {
+    this.ds = ds;
+    // both dialects speak INSERT ... ON CONFLICT (SQLite since 3.24)
+    this.upsert = "INSERT INTO wa_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET pairing = excluded.pairing, pairing_phone = excluded.pairing_phone,"
+        + " auto_start = excluded.auto_start, self_jid = excluded.self_jid, credentials = excluded.credentials,"
+        + " created_at = excluded.created_at, updated_at = excluded.updated_at, paired_at = excluded.paired_at";
+  }
+
+  @Override
+  public Optional<SessionRecord> load(String id) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failed("loading session '" + id + "'", e);
+    }
+  }
+
+  @Override
+  public void save(SessionRecord r) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
+      ps.setString(1, r.id());
+      boolean code = r.options().pairing() instanceof PairingMethod.PhoneCode;
+      ps.setString(2, code ? "code" : "qr");
+      ps.setString(3, code ? ((PairingMethod.PhoneCode) r.options().pairing()).phoneNumber() : null);
+      ps.setBoolean(4, r.options().autoStart());
+      ps.setString(5, r.self() == null ? null : r.self().asString());
+      byte[] creds = r.credentials();
+      if (creds == null) {
+        ps.setNull(6, Types.BINARY);
+      } else {
+        ps.setBytes(6, creds);
+      }
+      ps.setLong(7, nanos(r.createdAt()));
+      ps.setLong(8, nanos(r.updatedAt()));
+      setNullableLong(ps, 9, r.pairedAt() == null ? null : nanos(r.pairedAt()));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("saving session '" + r.id() + "'", e);
+    }
+  }
+
+  @Override
+  public boolean delete(String id) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM wa_session WHERE id = ?")) {
+      ps.setString(1, id);
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw failed("deleting session '" + id + "'", e);
+    }
+  }
+
+  @Override
+  public List<SessionRecord> loadAll() {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session");
+        ResultSet rs = ps.executeQuery()) {
+      List<SessionRecord> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(read(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed("loading the sessions", e);
+    }
+  }
+
+  @Override
+  public void ping() {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_session WHERE 1 = 0");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+    } catch (SQLException e) {
+      throw failed("reaching the session table", e);
+    }
+  }
+
+  private static SessionRecord read(ResultSet rs) throws SQLException {
+    String pairing = rs.getString("pairing");
+    PairingMethod p = "code".equals(pairing) ? PairingMethod.phoneCode("+" + rs.getString("pairing_phone"))
+        : PairingMethod.qr();
+    SessionOptions options = SessionOptions.defaults().withPairing(p).withAutoStart(rs.getBoolean("auto_start"));
+    String self = rs.getString("self_jid");
+    long paired = rs.getLong("paired_at");
+    Instant pairedAt = rs.wasNull() ? null : instant(paired);
+    return new SessionRecord(rs.getString("id"), options, self == null ? null : Jid.parse(self),
+        rs.getBytes("credentials"), instant(rs.getLong("created_at")), instant(rs.getLong("updated_at")), pairedAt);
+  }
+
+  static long nanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private static void setNullableLong(PreparedStatement ps, int i, @Nullable Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+
+  /** A store failure that names what failed and the database's own words, never a value. */
+  private static StoreException failed(String what, SQLException e) {
+    return new StoreException(what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+  }
+}
