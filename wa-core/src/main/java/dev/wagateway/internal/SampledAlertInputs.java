@@ -31,6 +31,7 @@ final class SampledAlertInputs implements AlertInputs {
   private Instant now = Instant.EPOCH;
   private List<SessionInfo> sessions = List.of();
   private Map<String, QueueCounts> queues = Map.of();
+  private QueueCounts queueTotal = QueueCounts.ZERO;
 
   SampledAlertInputs(WaGateway gateway, MessageStatistics statistics) {
     this.gateway = gateway;
@@ -46,6 +47,7 @@ final class SampledAlertInputs implements AlertInputs {
     now = at;
     sessions = gateway.sessions().list();
     queues = gateway.queueStats().bySession();
+    queueTotal = queues.values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus); // read by several rules
     Map<Counter, Map<String, Long>> v = new HashMap<>();
     Map<String, Long> rc = new HashMap<>();
     reconnects.forEach((k, n) -> rc.put(k, n.get()));
@@ -94,7 +96,7 @@ final class SampledAlertInputs implements AlertInputs {
 
   @Override
   public QueueCounts queueTotal() {
-    return queues.values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
+    return queueTotal;
   }
 
   @Override

@@ -142,7 +142,11 @@ public final class MessageStatistics implements AutoCloseable {
       return; // older than the longest window
     }
     minute.all.add(m.status(), latency);
-    minute.bySession.computeIfAbsent(m.sessionId(), k -> new Counts()).add(m.status(), latency);
+    Counts session = minute.bySession.get(m.sessionId());
+    if (session == null) {
+      session = minute.bySession.computeIfAbsent(m.sessionId(), k -> new Counts());
+    }
+    session.add(m.status(), latency);
   }
 
   private @Nullable Minute minute(long epochMinute) {

@@ -140,20 +140,18 @@ final class Api {
 
   /** Business statistics for the last hour and day: overall (admins) and per visible session. */
   private Response stats(Request x) {
-    String only = x.query.get("session");
-    if (only != null && !only.isEmpty() && !x.principal.mayUse(only)) {
-      throw ApiException.forbidden(x.principal.scopeMessage());
-    }
+    String asked = x.query.get("session");
+    String only = x.principal.scopedSession(asked == null || asked.isEmpty() ? null : asked);
     ObjectNode n = views.object();
     for (Map.Entry<String, Duration> w : Map.of("lastHour", Duration.ofHours(1), "lastDay", Duration.ofDays(1))
         .entrySet()) {
       ObjectNode win = n.putObject(w.getKey());
-      if (x.principal.admin() && (only == null || only.isEmpty())) {
+      if (only == null) { // all sessions: an admin's view
         win.set("overall", views.statistics(gateway.statistics().snapshot(w.getValue(), null)));
       }
       ArrayNode per = win.putArray("sessions");
       for (SessionInfo s : visibleSessions(x)) {
-        if (only == null || only.isEmpty() || only.equals(s.id())) {
+        if (only == null || only.equals(s.id())) {
           per.add(views.statistics(gateway.statistics().snapshot(w.getValue(), s.id())));
         }
       }
@@ -356,13 +354,7 @@ final class Api {
   // ---- dead letters ----
 
   private DeadLetterFilter deadLetterFilter(Request x) {
-    String session = x.query.get("session");
-    if (!x.principal.admin()) {
-      if (session != null && !x.principal.mayUse(session)) {
-        throw ApiException.forbidden(x.principal.scopeMessage());
-      }
-      session = x.principal.sessionId();
-    }
+    String session = x.principal.scopedSession(x.query.get("session"));
     FailureType type = null;
     String t = x.query.get("failureType");
     if (t != null && !t.isEmpty()) {
@@ -433,13 +425,8 @@ final class Api {
   private SubscriptionRequest subscriptionRequest(Request x, ObjectNode b) {
     allowOnly(b, Set.of("url", "session", "eventTypes", "secret", "headers", "signatureMode", "ordered", "maxConcurrency"));
     SubscriptionRequest.Builder r = SubscriptionRequest.builder(MessageBodies.requireString(b, "url"));
-    String session = MessageBodies.optString(b, "session");
-    if (!x.principal.admin()) {
-      if (session != null && !x.principal.mayUse(session)) {
-        throw ApiException.forbidden(x.principal.scopeMessage());
-      }
-      session = x.principal.sessionId(); // a session key's webhooks see only its session
-    }
+    // a session key's webhooks see only its session
+    String session = x.principal.scopedSession(MessageBodies.optString(b, "session"));
     if (session != null) {
       require(session);
     }

@@ -58,6 +58,8 @@ final class ApiHandler implements HttpHandler {
         r = dispatch(x);
       } catch (ApiException e) {
         r = problem(x, e);
+      } catch (ApiKeys.OutOfScope e) {
+        r = problem(x, ApiException.forbidden(e.getMessage()));
       } catch (SessionNotFoundException e) {
         r = problem(x, ApiException.notFound(e.getMessage()));
       } catch (ValidationException e) {

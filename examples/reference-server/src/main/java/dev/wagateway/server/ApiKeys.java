@@ -40,6 +40,31 @@ public final class ApiKeys {
     public String scopeMessage() {
       return "this API key is limited to session '" + sessionId + "'";
     }
+
+    /**
+     * The session a listing or filter that asked for {@code requested} (null: none) covers: for a
+     * session key always its own, for an admin the one asked for, or null for all.
+     *
+     * @throws OutOfScope when a session key asks for another session
+     */
+    public @Nullable String scopedSession(@Nullable String requested) {
+      if (sessionId == null) {
+        return requested;
+      }
+      if (requested != null && !sessionId.equals(requested)) {
+        throw new OutOfScope(scopeMessage());
+      }
+      return sessionId;
+    }
+  }
+
+  /** A session key reached for another session (403). */
+  public static final class OutOfScope extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfScope(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /**

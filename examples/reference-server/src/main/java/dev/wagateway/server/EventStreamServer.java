@@ -79,16 +79,12 @@ final class EventStreamServer extends WebSocketServer {
     } catch (ApiException e) {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "400: " + e.getMessage());
     }
-    String session = q.get("session");
-    if (session != null && session.isEmpty()) {
-      session = null;
-    }
-    if (!p.admin()) {
-      if (session != null && !p.mayUse(session)) {
-        throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
-            "403: " + p.scopeMessage());
-      }
-      session = p.sessionId();
+    String session;
+    try {
+      String asked = q.get("session");
+      session = p.scopedSession(asked == null || asked.isEmpty() ? null : asked);
+    } catch (ApiKeys.OutOfScope e) {
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "403: " + e.getMessage());
     }
     String types = q.getOrDefault("types", "");
     Set<String> typeSet = types.isBlank() ? Set.of() : Set.of(types.split(","));
