@@ -1,12 +1,10 @@
 package dev.wagateway.jdbc;
 
-import dev.wagateway.StoreException;
 import dev.wagateway.jid.Jid;
 import dev.wagateway.session.PairingMethod;
 import dev.wagateway.session.SessionOptions;
 import dev.wagateway.store.SessionRecord;
 import dev.wagateway.store.SessionStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,18 +13,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /** {@link SessionStore} on table {@code wa_session}: one row a session, an upsert to save. */
 final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS =
       "id, pairing, pairing_phone, auto_start, self_jid, credentials, created_at, updated_at, paired_at";
-  private final DataSource ds;
+  private final Transactions tx;
   private final String upsert;
 
-  JdbcSessionStore(DataSource ds, Dialect dialect) {
-    this.ds = ds;
+  JdbcSessionStore(Transactions tx) {
+    this.tx = tx;
     // both dialects speak INSERT ... ON CONFLICT (SQLite since 3.24)
     this.upsert = "INSERT INTO wa_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (id) DO UPDATE SET pairing = excluded.pairing, pairing_phone = excluded.pairing_phone,"
@@ -36,20 +33,20 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<SessionRecord> load(String id) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session WHERE id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    return tx.read("loading session '" + id + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
       }
-    } catch (SQLException e) {
-      throw failed("loading session '" + id + "'", e);
-    }
+    });
   }
 
   @Override
   public void save(SessionRecord r) {
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
+    tx.write("saving session '" + r.id() + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement(upsert)) {
       ps.setString(1, r.id());
       boolean code = r.options().pairing() instanceof PairingMethod.PhoneCode;
       ps.setString(2, code ? "code" : "qr");
@@ -62,49 +59,46 @@ final class JdbcSessionStore implements SessionStore {
       } else {
         ps.setBytes(6, creds);
       }
-      ps.setLong(7, nanos(r.createdAt()));
-      ps.setLong(8, nanos(r.updatedAt()));
-      setNullableLong(ps, 9, r.pairedAt() == null ? null : nanos(r.pairedAt()));
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saving session '" + r.id() + "'", e);
-    }
+      ps.setLong(7, Codec.nanos(r.createdAt()));
+      ps.setLong(8, Codec.nanos(r.updatedAt()));
+      setNullableLong(ps, 9, r.pairedAt() == null ? null : Codec.nanos(r.pairedAt()));
+      return ps.executeUpdate();
+      }
+    });
   }
 
   @Override
   public boolean delete(String id) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM wa_session WHERE id = ?")) {
-      ps.setString(1, id);
-      return ps.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw failed("deleting session '" + id + "'", e);
-    }
+    return tx.write("deleting session '" + id + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM wa_session WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
   }
 
   @Override
   public List<SessionRecord> loadAll() {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session");
-        ResultSet rs = ps.executeQuery()) {
-      List<SessionRecord> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(read(rs));
+    return tx.read("loading the sessions", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM wa_session");
+          ResultSet rs = ps.executeQuery()) {
+        List<SessionRecord> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+        return out;
       }
-      return out;
-    } catch (SQLException e) {
-      throw failed("loading the sessions", e);
-    }
+    });
   }
 
   @Override
   public void ping() {
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_session WHERE 1 = 0");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-    } catch (SQLException e) {
-      throw failed("reaching the session table", e);
-    }
+    tx.read("reaching the session table", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_session WHERE 1 = 0");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    });
   }
 
   private static SessionRecord read(ResultSet rs) throws SQLException {
@@ -114,17 +108,9 @@ final class JdbcSessionStore implements SessionStore {
     SessionOptions options = SessionOptions.defaults().withPairing(p).withAutoStart(rs.getBoolean("auto_start"));
     String self = rs.getString("self_jid");
     long paired = rs.getLong("paired_at");
-    Instant pairedAt = rs.wasNull() ? null : instant(paired);
+    Instant pairedAt = rs.wasNull() ? null : Codec.instant(paired);
     return new SessionRecord(rs.getString("id"), options, self == null ? null : Jid.parse(self),
-        rs.getBytes("credentials"), instant(rs.getLong("created_at")), instant(rs.getLong("updated_at")), pairedAt);
-  }
-
-  static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-  }
-
-  static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        rs.getBytes("credentials"), Codec.instant(rs.getLong("created_at")), Codec.instant(rs.getLong("updated_at")), pairedAt);
   }
 
   private static void setNullableLong(PreparedStatement ps, int i, @Nullable Long v) throws SQLException {
@@ -135,8 +121,4 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  /** A store failure that names what failed and the database's own words, never a value. */
-  private static StoreException failed(String what, SQLException e) {
-    return new StoreException(what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
-  }
 }

@@ -1,9 +1,14 @@
 package dev.wagateway.jdbc;
 
+import dev.wagateway.StoreException;
+import dev.wagateway.queue.QueueStore;
 import dev.wagateway.store.SessionStore;
+import dev.wagateway.webhook.WebhookOutbox;
+import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Durable stores on a {@link DataSource} the application supplies (a pool such as HikariCP):
@@ -12,33 +17,69 @@ import org.flywaydb.core.Flyway;
  *
  * <pre>{@code
  * JdbcStores stores = JdbcStores.on(dataSource).migrate();
- * WaGateway gw = WaGateway.builder().sessionStore(stores.sessionStore()).build();
+ * WaGateway gw = WaGateway.builder()
+ *     .sessionStore(stores.sessionStore())
+ *     .queueStore(stores.queueStore())
+ *     .webhookOutbox(stores.webhookOutbox())
+ *     .build();
  * }</pre>
  *
- * This version holds the session store; the queue store, the webhook outbox and the lease store
- * come with the rest of issue 10.
+ * <p>The stores of one {@code JdbcStores} share their transactions: a message's status change and
+ * the webhook deliveries its event causes are committed together.
+ *
+ * <p>An SQLite file belongs to one process: opening it takes an exclusive lock on
+ * {@code <file>.lock}, and a second process gets a {@link StoreException} that names the file.
+ * Within one process any number of {@code JdbcStores} may share the file. {@link #close()} gives
+ * the lock back (the operating system does when the process dies).
  */
-public final class JdbcStores {
+public final class JdbcStores implements AutoCloseable {
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final Transactions tx;
+  private final SqliteFileLock.@Nullable Hold fileLock;
+  private final JdbcQueueStore queue;
+  private final JdbcWebhookOutbox outbox;
+  private final JdbcSessionStore sessions;
 
-  private JdbcStores(DataSource dataSource, Dialect dialect) {
+  private JdbcStores(DataSource dataSource, Dialect dialect, SqliteFileLock.@Nullable Hold fileLock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.fileLock = fileLock;
+    this.tx = new Transactions(dataSource, dialect);
+    this.queue = new JdbcQueueStore(tx);
+    this.outbox = new JdbcWebhookOutbox(tx);
+    this.sessions = new JdbcSessionStore(tx);
   }
 
-  /** Stores on {@code ds}; the dialect is read from the database. */
+  /**
+   * Stores on {@code ds}; the dialect is read from the database.
+   *
+   * @throws StoreException when the database cannot be reached, is neither PostgreSQL nor SQLite, or
+   *     is an SQLite file another process holds
+   */
   public static JdbcStores on(DataSource ds) {
     Objects.requireNonNull(ds, "dataSource");
-    return new JdbcStores(ds, Dialect.of(ds));
+    Dialect dialect = Dialect.of(ds);
+    SqliteFileLock.Hold lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null;
+    return new JdbcStores(ds, dialect, lock);
   }
 
   public Dialect dialect() {
     return dialect;
   }
 
-  /** Applies the migrations this version has not applied yet. */
+  /**
+   * Applies the migrations this version has not applied yet. On SQLite it first switches the file
+   * to WAL (readers never wait for the writer; the mode is kept in the file).
+   */
   public JdbcStores migrate() {
+    if (dialect == Dialect.SQLITE) {
+      tx.read("switching the SQLite file to WAL", c -> {
+        try (Statement s = c.createStatement()) {
+          return s.execute("PRAGMA journal_mode=WAL");
+        }
+      });
+    }
     Flyway.configure().dataSource(dataSource).locations(dialect.migrations()).table("wa_schema_history")
         .baselineOnMigrate(true).baselineVersion("0").load().migrate();
     return this;
@@ -46,6 +87,24 @@ public final class JdbcStores {
 
   /** Sessions and their credentials (wrap it in EncryptingSessionStore, or set encryptionKeys on the builder). */
   public SessionStore sessionStore() {
-    return new JdbcSessionStore(dataSource, dialect);
+    return sessions;
+  }
+
+  /** The outbound queue: claims with leases, retries, dead letters, idempotency keys. */
+  public QueueStore queueStore() {
+    return queue;
+  }
+
+  /** Webhook deliveries, appended in the transaction of the change that caused them. */
+  public WebhookOutbox webhookOutbox() {
+    return outbox;
+  }
+
+  /** Releases the SQLite file lock; the DataSource stays the application's to close. */
+  @Override
+  public void close() {
+    if (fileLock != null) {
+      fileLock.release();
+    }
   }
 }

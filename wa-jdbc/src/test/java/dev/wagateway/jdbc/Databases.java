@@ -53,12 +53,24 @@ final class Databases {
     }
   }
 
+  /** Empties {@code tables} so a contract test starts from nothing. */
+  static void truncate(javax.sql.DataSource ds, String... tables) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      for (String t : tables) {
+        s.execute("DELETE FROM " + t);
+      }
+    }
+  }
+
   /** A pool on an SQLite file (WAL mode). */
   static HikariDataSource sqlite(Path file) {
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
     cfg.setMaximumPoolSize(4);
-    cfg.setConnectionInitSql("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;");
+    // sqlite-jdbc applies these pragmas to every connection it opens
+    cfg.addDataSourceProperty("journal_mode", "WAL");
+    cfg.addDataSourceProperty("synchronous", "NORMAL");
+    cfg.addDataSourceProperty("busy_timeout", "5000");
     cfg.setPoolName("sqlite-" + file.getFileName());
     return new HikariDataSource(cfg);
   }

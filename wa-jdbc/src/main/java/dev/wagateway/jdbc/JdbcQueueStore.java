@@ -1,0 +1,571 @@
+package dev.wagateway.jdbc;
+
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.MessageInfo;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.message.StatusLog;
+import dev.wagateway.queue.DeadLetterFilter;
+import dev.wagateway.queue.EnqueueResult;
+import dev.wagateway.queue.QueueCounts;
+import dev.wagateway.queue.QueueStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link QueueStore} on table {@code wa_message} (see V2__queue.sql). Every change is one
+ * transaction that locks the message's row, applies the {@link MessageStatus} rules in Java,
+ * appends a history line and tells the change listener before it commits, so a webhook outbox of
+ * the same {@link JdbcStores} appends the deliveries in that transaction.
+ *
+ * <p>Claims on PostgreSQL use {@code FOR UPDATE SKIP LOCKED}, so dispatchers of several instances
+ * never wait on each other's rows; a message's recipient order is kept by claiming only a message
+ * with no older unfinished one of the same recipient. Enqueues to one recipient take a transaction
+ * advisory lock, so sequence order is commit order per recipient.
+ */
+final class JdbcQueueStore implements QueueStore {
+  private static final String INFO_COLUMNS =
+      "id, request, created_at, status, history, attempts, available_at, provider_id, last_failure";
+  /** No older unfinished message of the same session and recipient. */
+  private static final String IS_HEAD = " AND NOT EXISTS (SELECT 1 FROM wa_message o WHERE o.session_id = m.session_id"
+      + " AND o.recipient = m.recipient AND o.state IN ('W', 'A') AND o.seq < m.seq)";
+  /** Decoded requests of claimed messages: the follow-up calls tell the listener without decoding. */
+  private static final int CACHE_LIMIT = 50_000;
+
+  private final Transactions tx;
+  private final boolean pg;
+  private final String nextSeq;
+  private final String forUpdate;
+  private final ConcurrentHashMap<String, OutboundMessage> claimedCache = new ConcurrentHashMap<>();
+  private volatile ChangeListener listener = (m, a, c) -> {};
+
+  JdbcQueueStore(Transactions tx) {
+    this.tx = tx;
+    this.pg = tx.dialect() == Dialect.POSTGRESQL;
+    this.nextSeq = pg ? "nextval('wa_message_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM wa_message)";
+    this.forUpdate = pg ? " FOR UPDATE" : "";
+  }
+
+  @Override
+  public void setChangeListener(ChangeListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The row of one message as the change methods need it. */
+  private static final class Row {
+    final String id;
+    final String requestJson;
+    final Instant createdAt;
+    final char state;
+    final String sessionId;
+    final String recipient;
+    MessageStatus status;
+    int attempts;
+    @Nullable OutboundMessage message;
+
+    Row(ResultSet rs) throws SQLException {
+      id = rs.getString(1);
+      requestJson = rs.getString(2);
+      createdAt = Codec.instant(rs.getLong(3));
+      state = rs.getString(4).charAt(0);
+      status = MessageStatus.valueOf(rs.getString(5));
+      attempts = rs.getInt(6);
+      sessionId = rs.getString(7);
+      recipient = rs.getString(8);
+    }
+
+    boolean unfinished() {
+      return state == 'W' || state == 'A';
+    }
+  }
+
+  private @Nullable Row lock(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id, request, created_at, state, status, attempts, session_id, recipient FROM wa_message"
+        + " WHERE id = ?" + forUpdate)) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Row(rs) : null;
+      }
+    }
+  }
+
+  private OutboundMessage message(Row r) {
+    if (r.message == null) {
+      OutboundMessage cached = claimedCache.get(r.id);
+      r.message = cached != null ? cached : new OutboundMessage(r.id, Codec.request(r.id, r.requestJson), r.createdAt);
+    }
+    return r.message;
+  }
+
+  /** Appends {@code change} to the history of {@code r}, sets its status and tells the listener. */
+  private StatusLog.Change record(Connection c, Row r, StatusLog.Change change) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE wa_message SET status = ?, history = history || ? WHERE id = ?")) {
+      ps.setString(1, change.status().name());
+      ps.setString(2, Codec.line(change));
+      ps.setString(3, r.id);
+      ps.executeUpdate();
+    }
+    r.status = change.status();
+    listener.onChange(message(r), r.attempts, change);
+    return change;
+  }
+
+  /** The change to {@code next} if the status rules allow it now. */
+  private static Optional<StatusLog.Change> advance(Row r, MessageStatus next, Instant at,
+      @Nullable Failure failure, String cause) {
+    return r.status.canAdvanceTo(next) ? Optional.of(new StatusLog.Change(next, at, failure, cause)) : Optional.empty();
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, Types.VARCHAR);
+      } else if (a instanceof Instant t) {
+        ps.setLong(i + 1, Codec.nanos(t));
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+
+  // ---- enqueue and claim ----
+
+  @Override
+  public EnqueueResult enqueue(OutboundMessage m, Instant now, Duration idempotencyWindow) {
+    Instant due = m.notBefore() != null && m.notBefore().isAfter(now) ? m.notBefore() : now;
+    String recipient = m.to().asString();
+    return tx.write("enqueueing message " + m.id(), c -> {
+      String key = m.idempotencyKey();
+      if (key != null) {
+        String original = claimKey(c, m, key, now, idempotencyWindow);
+        if (original != null) {
+          return new EnqueueResult.Duplicate(original);
+        }
+      }
+      lockRecipient(c, m.sessionId(), recipient);
+      StatusLog.Change queued = new StatusLog.Change(MessageStatus.QUEUED, m.createdAt(), null, "accepted");
+      update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
+          + " status, attempts, available_at, history) VALUES (?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)",
+          m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()), m.createdAt(), due,
+          Codec.line(queued));
+      listener.onChange(m, 0, queued);
+      return new EnqueueResult.Accepted(new MessageInfo(m, MessageStatus.QUEUED, List.of(queued), 0, due, null, null));
+    });
+  }
+
+  /**
+   * On PostgreSQL, holds a transaction lock on one recipient of one session until commit, so the
+   * sequence numbers of messages to one recipient are taken in commit order (a sequence alone is not
+   * transactional: a later number could commit first and be claimed before an earlier one). On
+   * SQLite the writer lock already orders everything.
+   */
+  private void lockRecipient(Connection c, String sessionId, String recipient) throws SQLException {
+    if (pg) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+        ps.setString(1, sessionId + '|' + recipient);
+        ps.executeQuery().close();
+      }
+    }
+  }
+
+  /**
+   * Takes the idempotency key for {@code m}, or returns the id of the message that holds it within
+   * its window. The insert waits on a concurrent one with the same key, so exactly one wins.
+   */
+  private static @Nullable String claimKey(Connection c, OutboundMessage m, String key, Instant now,
+      Duration window) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO wa_idempotency (session_id, idem_key, message_id,"
+        + " expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, idem_key) DO UPDATE SET"
+        + " message_id = excluded.message_id, expires_at = excluded.expires_at"
+        + " WHERE wa_idempotency.expires_at <= ? RETURNING message_id")) {
+      bind(ps, m.sessionId(), key, m.id(), now.plus(window), now);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return null; // ours now
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT message_id FROM wa_idempotency WHERE session_id = ? AND idem_key = ?")) {
+      bind(ps, m.sessionId(), key);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("idempotency key vanished while it was being checked");
+        }
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private record ClaimRow(Claimed claimed, int priority, long seq) {}
+
+  private static final Comparator<ClaimRow> CLAIM_ORDER =
+      Comparator.comparingInt(ClaimRow::priority).thenComparingLong(ClaimRow::seq);
+
+  @Override
+  public List<Claimed> claim(String sessionId, Instant now, int max, Duration lease) {
+    String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
+        + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+    List<Claimed> out = tx.write("claiming messages of session " + sessionId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
+          + " WHERE id IN (" + pick + ") RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
+        bind(ps, now.plus(lease), sessionId, now, max);
+        List<ClaimRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String id = rs.getString(1);
+            OutboundMessage m = new OutboundMessage(id, Codec.request(id, rs.getString(2)),
+                Codec.instant(rs.getLong(3)));
+            rows.add(new ClaimRow(new Claimed(m, rs.getInt(4), Codec.instant(rs.getLong(5))), rs.getInt(6),
+                rs.getLong(7)));
+          }
+        }
+        rows.sort(CLAIM_ORDER); // RETURNING has no order of its own
+        return rows.stream().map(ClaimRow::claimed).toList();
+      }
+    });
+    if (claimedCache.size() > CACHE_LIMIT) {
+      claimedCache.clear(); // leases taken over by another instance leave entries behind
+    }
+    for (Claimed cl : out) {
+      claimedCache.put(cl.id(), cl.message());
+    }
+    return out;
+  }
+
+  @Override
+  public void release(String id, Instant availableAt) {
+    tx.write("releasing message " + id, c -> update(c,
+        "UPDATE wa_message SET state = 'W', lease_until = NULL, available_at = ? WHERE id = ? AND state = 'A'",
+        availableAt, id));
+  }
+
+  // ---- the changes of an attempt ----
+
+  @Override
+  public Optional<StatusLog.Change> markSending(String id, Instant at) {
+    return tx.write("marking message " + id + " sending", c -> {
+      Row r = lock(c, id);
+      if (r == null) {
+        return Optional.empty();
+      }
+      r.attempts++;
+      update(c, "UPDATE wa_message SET attempts = ? WHERE id = ?", r.attempts, id);
+      Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENDING, at, null, "attempt " + r.attempts);
+      return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
+    });
+  }
+
+  @Override
+  public Optional<StatusLog.Change> markSent(String id, String providerMessageId, Instant at) {
+    Optional<StatusLog.Change> result = tx.write("marking message " + id + " sent", c -> {
+      Row r = lock(c, id);
+      if (r == null) {
+        return Optional.empty();
+      }
+      if (r.unfinished()) {
+        update(c, "UPDATE wa_message SET provider_id = ?, state = 'F', lease_until = NULL, finished_at = ? WHERE id = ?",
+            providerMessageId, at, id);
+      } else {
+        update(c, "UPDATE wa_message SET provider_id = ? WHERE id = ?", providerMessageId, id);
+      }
+      Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENT, at, null, "acknowledged");
+      return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
+    });
+    claimedCache.remove(id);
+    return result;
+  }
+
+  @Override
+  public List<StatusLog.Change> retry(String id, Failure failure, Instant at, Instant retryAt) {
+    List<StatusLog.Change> result = tx.write("scheduling a retry of message " + id, c -> {
+      Row r = lock(c, id);
+      if (r == null) {
+        return List.of();
+      }
+      List<StatusLog.Change> changes = new ArrayList<>(2);
+      Optional<StatusLog.Change> failed = advance(r, MessageStatus.FAILED, at, failure, failure.code());
+      if (failed.isPresent()) {
+        changes.add(record(c, r, failed.get()));
+      }
+      update(c, "UPDATE wa_message SET last_failure = ?, failure_type = ? WHERE id = ?", Codec.failure(failure),
+          failure.type().name(), id);
+      if (r.status.isAccepted() || !r.unfinished()) {
+        return changes; // accepted meanwhile (a late ack): nothing to retry
+      }
+      update(c, "UPDATE wa_message SET state = 'W', lease_until = NULL, available_at = ? WHERE id = ?", retryAt, id);
+      changes.add(record(c, r, new StatusLog.Change(MessageStatus.QUEUED, at, null,
+          "retry " + (r.attempts + 1) + " due " + retryAt)));
+      return changes;
+    });
+    claimedCache.remove(id);
+    return result;
+  }
+
+  @Override
+  public List<StatusLog.Change> deadLetter(String id, Failure failure, Instant at) {
+    List<StatusLog.Change> result = tx.write("dead-lettering message " + id, c -> {
+      Row r = lock(c, id);
+      if (r == null) {
+        return List.of();
+      }
+      List<StatusLog.Change> changes = new ArrayList<>(2);
+      if (r.status == MessageStatus.SENDING) {
+        Optional<StatusLog.Change> failed = advance(r, MessageStatus.FAILED, at, failure, failure.code());
+        if (failed.isPresent()) {
+          changes.add(record(c, r, failed.get()));
+        }
+      }
+      Optional<StatusLog.Change> dead = advance(r, MessageStatus.DEAD_LETTERED, at, failure,
+          failure.type().name().toLowerCase(Locale.ROOT));
+      if (dead.isEmpty()) {
+        return changes;
+      }
+      update(c, "UPDATE wa_message SET state = 'D', lease_until = NULL, dead_at = ?, last_failure = ?,"
+          + " failure_type = ? WHERE id = ?", at, Codec.failure(failure), failure.type().name(), id);
+      changes.add(record(c, r, dead.get()));
+      return changes;
+    });
+    claimedCache.remove(id);
+    return result;
+  }
+
+  @Override
+  public Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
+    return tx.write("applying a receipt", c -> {
+      String id;
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM wa_message WHERE provider_id = ?")) {
+        ps.setString(1, providerMessageId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          id = rs.getString(1);
+        }
+      }
+      Row r = lock(c, id);
+      if (r == null) {
+        return Optional.empty();
+      }
+      Optional<StatusLog.Change> ch = advance(r, status, at, null, "receipt");
+      if (ch.isEmpty()) {
+        return Optional.empty();
+      }
+      // the listener sees the change before the receipt's info is read, both inside the transaction
+      record(c, r, ch.get());
+      return Optional.of(new Receipt(info(c, id).orElseThrow(), ch.get()));
+    });
+  }
+
+  @Override
+  public Optional<StatusLog.Change> cancel(String id, Instant at) {
+    return tx.write("cancelling message " + id, c -> {
+      Row r = lock(c, id);
+      if (r == null || r.state != 'W' || r.status != MessageStatus.QUEUED) {
+        return Optional.empty();
+      }
+      Failure f = Failure.of(FailureType.CANCELLED, "cancelled", "cancelled by request");
+      update(c, "UPDATE wa_message SET state = 'F', finished_at = ?, last_failure = ?, failure_type = ?"
+          + " WHERE id = ?", at, Codec.failure(f), f.type().name(), id);
+      return Optional.of(record(c, r, new StatusLog.Change(MessageStatus.FAILED, at, f, "cancelled")));
+    });
+  }
+
+  // ---- reads ----
+
+  @Override
+  public List<String> unfinishedIds(String sessionId) {
+    return tx.read("listing unfinished messages of session " + sessionId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id FROM wa_message WHERE session_id = ? AND state IN ('W', 'A') ORDER BY seq")) {
+        ps.setString(1, sessionId);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Optional<MessageInfo> get(String id) {
+    return tx.read("reading message " + id, c -> info(c, id));
+  }
+
+  private static Optional<MessageInfo> info(Connection c, String id) throws SQLException {
+    List<MessageInfo> found = infos(c, "SELECT " + INFO_COLUMNS + " FROM wa_message WHERE id = ?", id);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private static List<MessageInfo> infos(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      List<MessageInfo> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(1);
+          OutboundMessage m = new OutboundMessage(id, Codec.request(id, rs.getString(2)), Codec.instant(rs.getLong(3)));
+          out.add(new MessageInfo(m, MessageStatus.valueOf(rs.getString(4)), Codec.changes(rs.getString(5)),
+              rs.getInt(6), Codec.instant(rs.getLong(7)), rs.getString(8), Codec.failure(rs.getString(9))));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public Optional<MessageInfo> findByProvider(String providerMessageId) {
+    return tx.read("finding a message by provider id", c -> {
+      List<MessageInfo> found = infos(c, "SELECT " + INFO_COLUMNS + " FROM wa_message WHERE provider_id = ?",
+          providerMessageId);
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    });
+  }
+
+  /** The WHERE clause of a dead-letter filter and its arguments. */
+  private static String deadWhere(DeadLetterFilter f, List<Object> args) {
+    StringBuilder w = new StringBuilder(" WHERE state = 'D'");
+    if (f.sessionId() != null) {
+      w.append(" AND session_id = ?");
+      args.add(f.sessionId());
+    }
+    if (f.failureType() != null) {
+      w.append(" AND failure_type = ?");
+      args.add(f.failureType().name());
+    }
+    if (f.since() != null) {
+      w.append(" AND dead_at >= ?");
+      args.add(f.since());
+    }
+    if (f.until() != null) {
+      w.append(" AND dead_at < ?");
+      args.add(f.until());
+    }
+    return w.toString();
+  }
+
+  @Override
+  public List<MessageInfo> deadLetters(DeadLetterFilter filter) {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT " + INFO_COLUMNS + " FROM wa_message" + deadWhere(filter, args)
+        + " ORDER BY dead_at, seq LIMIT " + filter.limit();
+    return tx.read("listing dead letters", c -> infos(c, sql, args.toArray()));
+  }
+
+  @Override
+  public Optional<StatusLog.Change> replay(String id, Instant at) {
+    return tx.write("replaying message " + id, c -> {
+      Row r = lock(c, id);
+      if (r == null || r.state != 'D') {
+        return Optional.empty();
+      }
+      r.attempts = 0;
+      lockRecipient(c, r.sessionId, r.recipient);
+      update(c, "UPDATE wa_message SET state = 'W', attempts = 0, dead_at = NULL, available_at = ?, seq = "
+          + nextSeq + " WHERE id = ?", at, id);
+      return Optional.of(record(c, r, new StatusLog.Change(MessageStatus.QUEUED, at, null,
+          "replayed from the dead-letter queue")));
+    });
+  }
+
+  @Override
+  public int purge(DeadLetterFilter filter) {
+    List<Object> args = new ArrayList<>();
+    String sql = "DELETE FROM wa_message" + deadWhere(filter, args);
+    return tx.write("purging dead letters", c -> update(c, sql, args.toArray()));
+  }
+
+  @Override
+  public int requeueExpiredLeases(Instant now) {
+    return tx.write("requeueing expired leases", c -> update(c, "UPDATE wa_message SET state = 'W',"
+        + " lease_until = NULL, available_at = ? WHERE state = 'A' AND lease_until <= ?", now, now));
+  }
+
+  @Override
+  public Optional<Instant> nextDue(String sessionId) {
+    return tx.read("finding the next due message of session " + sessionId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(m.available_at) FROM wa_message m"
+          + " WHERE m.session_id = ? AND m.state = 'W'" + IS_HEAD)) {
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long v = rs.getLong(1);
+          return rs.wasNull() ? Optional.empty() : Optional.of(Codec.instant(v));
+        }
+      }
+    });
+  }
+
+  @Override
+  public Map<String, QueueCounts> counts() {
+    return tx.read("counting the queue", c -> {
+      Map<String, QueueCounts> out = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT session_id, state, COUNT(*) FROM wa_message"
+          + " WHERE state IN ('W', 'A', 'D') GROUP BY session_id, state");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long n = rs.getLong(3);
+          QueueCounts add = switch (rs.getString(2).charAt(0)) {
+            case 'W' -> new QueueCounts(n, 0, 0);
+            case 'A' -> new QueueCounts(0, n, 0);
+            default -> new QueueCounts(0, 0, n);
+          };
+          out.merge(rs.getString(1), add, QueueCounts::plus);
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public int pruneFinished(Instant cutoff) {
+    return tx.write("pruning finished messages", c -> {
+      int n = update(c, "DELETE FROM wa_message WHERE state = 'F' AND finished_at < ?", cutoff);
+      update(c, "DELETE FROM wa_idempotency WHERE expires_at < ?", cutoff);
+      return n;
+    });
+  }
+
+  @Override
+  public void ping() {
+    tx.read("reaching the message table", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_message WHERE 1 = 0");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    });
+  }
+}
