@@ -2,8 +2,10 @@ package dev.wagateway.jdbc;
 
 import dev.wagateway.StoreException;
 import dev.wagateway.queue.QueueStore;
+import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.store.SessionStore;
 import dev.wagateway.webhook.WebhookOutbox;
+import dev.wagateway.webhook.WebhookSubscriptionStore;
 import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -21,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  *     .sessionStore(stores.sessionStore())
  *     .queueStore(stores.queueStore())
  *     .webhookOutbox(stores.webhookOutbox())
+ *     .webhookSubscriptionStore(stores.webhookSubscriptionStore(keys))
+ *     .encryptionKeys(keys)
  *     .build();
  * }</pre>
  *
@@ -98,6 +102,14 @@ public final class JdbcStores implements AutoCloseable {
   /** Webhook deliveries, appended in the transaction of the change that caused them. */
   public WebhookOutbox webhookOutbox() {
     return outbox;
+  }
+
+  /**
+   * Webhook subscriptions; their signing secrets and custom headers are sealed with {@code keys}
+   * (the same keys the gateway uses for session credentials will do).
+   */
+  public WebhookSubscriptionStore webhookSubscriptionStore(EncryptionKeys keys) {
+    return new JdbcWebhookSubscriptionStore(tx, Objects.requireNonNull(keys, "keys"));
   }
 
   /** Releases the SQLite file lock; the DataSource stays the application's to close. */
