@@ -15,7 +15,6 @@ import dev.wagateway.health.HealthService;
 import dev.wagateway.metrics.HttpServerMetrics;
 import dev.wagateway.metrics.WaGatewayMetrics;
 import dev.wagateway.queue.QueueConfig;
-import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.time.TaskScheduler;
 import dev.wagateway.webhook.WebhookDeliverer;
 import dev.wagateway.webhooks.Hc5WebhookDeliverer;
@@ -59,6 +58,7 @@ public final class ReferenceServer implements AutoCloseable {
   private final ExecutorService httpThreads;
   private final EventStreamServer events;
   private final Router router;
+  private final Storage storage;
   private volatile boolean closed;
 
   public ReferenceServer(ServerConfig config) throws IOException, InterruptedException {
@@ -76,18 +76,16 @@ public final class ReferenceServer implements AutoCloseable {
         .queue(QueueConfig.defaults().withPacing(config.pacing())).webhookDeliverer(deliverer)
         .metricsTracker(metrics.tracker()).maxSessions(config.maxSessions())
         .shutdownTimeout(config.shutdownTimeout());
-    if (config.encryptionKey() != null) {
-      try {
-        b.encryptionKeys(EncryptionKeys.of("k1", config.encryptionKey()));
-      } catch (RuntimeException e) {
-        throw new ValidationException("WA_ENCRYPTION_KEY", "must be a base64 AES key of 16, 24 or 32 bytes");
-      }
-    }
+    this.storage = Storage.open(config);
+    storage.apply(b);
     this.gateway = b.build();
     gateway.events().subscribe(pairing::on, SubscribeOptions.sync("reference-server-pairing"));
 
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics.attach(gateway);
+    if (storage.file() != null) {
+      metrics.storage("sqlite", storage.file());
+    }
     metrics.bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
@@ -140,9 +138,9 @@ public final class ReferenceServer implements AutoCloseable {
     http.start();
     log.info("wa-gateway reference server on http://{}:{} (events ws://{}:{}{}), engine {}, {}", config.host(),
         port(), config.host(), events.port(), EventStreamServer.PATH, config.engine(), config);
-    if (config.store().equals("memory")) {
+    if (!storage.durable()) {
       log.warn("store: in memory — sessions, queued messages and pending webhooks are lost when the server stops"
-          + " (a durable SQLite store comes with wa-jdbc)");
+          + " (WA_STORE=sqlite, the default, keeps them in a file)");
     }
     if (config.usesDevKey()) {
       log.warn("no WA_API_KEYS set: the development admin key from the README is accepted; set WA_API_KEYS"
@@ -229,6 +227,7 @@ public final class ReferenceServer implements AutoCloseable {
       log.warn("closing the webhook deliverer failed: {}", e.toString());
     }
     scheduler.close();
+    storage.close();
     try {
       httpThreads.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -247,7 +246,14 @@ public final class ReferenceServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    ReferenceServer server = new ReferenceServer(config).start();
+    ReferenceServer server;
+    try {
+      server = new ReferenceServer(config).start();
+    } catch (ValidationException | dev.wagateway.StoreException e) {
+      System.err.println("wa-gateway: cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wa-shutdown"));
     Thread.currentThread().join();
   }

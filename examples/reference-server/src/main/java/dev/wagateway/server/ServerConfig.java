@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  * key or secret.
  *
  * @param apiKeys the configured keys; empty means the development key is in use
- * @param encryptionKey a base64 AES key for stored credentials, or null (stored in the clear)
+ * @param store {@code sqlite} (the default: {@code dbPath}), {@code postgresql} ({@code dbUrl}) or
+ *     {@code memory}
+ * @param encryptionKey a base64 AES key for stored credentials and webhook secrets; null: with
+ *     SQLite a key file beside the database, in memory none
  */
 public record ServerConfig(
     String host,
@@ -34,6 +37,10 @@ public record ServerConfig(
     List<ApiKeys.Entry> apiKeys,
     String engine,
     String store,
+    Path dbPath,
+    @Nullable String dbUrl,
+    @Nullable String dbUser,
+    @Nullable String dbPassword,
     PacingPolicy pacing,
     boolean devEndpoints,
     int maxBodyBytes,
@@ -49,7 +56,7 @@ public record ServerConfig(
   /** The key the README documents; only used when WA_API_KEYS is not set, with a warning. */
   public static final String DEV_ADMIN_KEY = "dev-admin-key-change-me";
   static final Set<String> KNOWN = Set.of("WA_HOST", "WA_PORT", "WA_WS_PORT", "WA_API_KEYS", "WA_ENGINE",
-      "WA_STORE", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
+      "WA_STORE", "WA_DB_PATH", "WA_DB_URL", "WA_DB_USER", "WA_DB_PASSWORD", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
       "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG");
 
@@ -93,13 +100,34 @@ public record ServerConfig(
             r.integer("WA_PACING_BURST", PacingPolicy.DEFAULT_BURST, 1, 10_000))
         .withRecipientGap(r.duration("WA_RECIPIENT_GAP", PacingPolicy.DEFAULT_RECIPIENT_GAP));
     String logFormat = r.oneOf("WA_LOG_FORMAT", "text", Set.of("text", "json"));
+    String store = r.oneOf("WA_STORE", "sqlite", Set.of("sqlite", "postgresql", "memory"));
+    String dbUrl = r.raw("WA_DB_URL");
+    String encryptionKey = r.raw("WA_ENCRYPTION_KEY");
+    if (store.equals("postgresql")) {
+      ValidationException.require(dbUrl != null && dbUrl.startsWith("jdbc:postgresql://"), "WA_DB_URL",
+          "WA_STORE=postgresql needs a URL such as jdbc:postgresql://db:5432/wa");
+      ValidationException.require(encryptionKey != null, "WA_ENCRYPTION_KEY",
+          "WA_STORE=postgresql needs a key every instance shares (credentials and webhook secrets are sealed with it)");
+    } else {
+      ValidationException.require(dbUrl == null, "WA_DB_URL", "is only read with WA_STORE=postgresql");
+    }
+    Path dbPath;
+    try {
+      dbPath = Path.of(r.string("WA_DB_PATH", "data/wa.db"));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ValidationException("WA_DB_PATH", "is not a file path");
+    }
     return new ServerConfig(
         r.string("WA_HOST", "0.0.0.0"),
         r.integer("WA_PORT", 8080, 0, 65535),
         r.integer("WA_WS_PORT", 8081, 0, 65535),
         ApiKeys.parse(r.raw("WA_API_KEYS")),
         engine,
-        r.oneOf("WA_STORE", "memory", Set.of("memory")),
+        store,
+        dbPath,
+        dbUrl,
+        r.raw("WA_DB_USER"),
+        r.raw("WA_DB_PASSWORD"),
         pacing,
         r.bool("WA_DEV_ENDPOINTS", engine.equals("simulated")),
         r.integer("WA_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
@@ -107,7 +135,7 @@ public record ServerConfig(
         r.integer("WA_RATE_LIMIT_BURST", 100, 1, 1_000_000),
         r.bool("WA_WEBHOOK_ALLOW_PRIVATE", false),
         r.oneOf("WA_WEBHOOK_CLIENT", "jdk", Set.of("jdk", "hc5")),
-        r.raw("WA_ENCRYPTION_KEY"),
+        encryptionKey,
         logFormat.equals("json"),
         r.duration("WA_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
         r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000));
@@ -118,11 +146,20 @@ public record ServerConfig(
     List<String> keys = new ArrayList<>();
     apiKeys.forEach(k -> keys.add(k.scopeDescription()));
     return "ServerConfig[host=" + host + ", port=" + port + ", wsPort=" + wsPort + ", keys=" + keys
-        + ", engine=" + engine + ", store=" + store + ", pacing=" + pacing + ", devEndpoints=" + devEndpoints
+        + ", engine=" + engine + ", store=" + storeDescription() + ", pacing=" + pacing + ", devEndpoints=" + devEndpoints
         + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimitPerSecond + "/s burst " + rateLimitBurst
         + ", webhookAllowPrivate=" + webhookAllowPrivate + ", webhookClient=" + webhookClient
         + ", encryption=" + (encryptionKey != null ? "on" : "off") + ", jsonLogs=" + jsonLogs
         + ", shutdownTimeout=" + shutdownTimeout + ", maxSessions=" + maxSessions + "]";
+  }
+
+  /** The store and where it is, without user or password. */
+  String storeDescription() {
+    return switch (store) {
+      case "sqlite" -> "sqlite " + dbPath;
+      case "postgresql" -> "postgresql " + (dbUrl == null ? "" : dbUrl.replaceAll("[?].*$", ""));
+      default -> store;
+    };
   }
 
   /** Typed reads that name the variable in every error. */

@@ -28,6 +28,12 @@ class MainProcessTest {
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
         "dev.wagateway.server.Main").redirectErrorStream(true);
+    try {
+      // the default store is ./data/wa.db: in a directory of the test's own
+      pb.directory(java.nio.file.Files.createTempDirectory("wa-main").toFile());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     pb.environment().keySet().removeIf(k -> k.startsWith("WA_"));
     for (int i = 0; i < env.length; i += 2) {
       pb.environment().put(env[i], env[i + 1]);

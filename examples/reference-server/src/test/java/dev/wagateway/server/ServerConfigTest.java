@@ -19,7 +19,8 @@ class ServerConfigTest {
     assertThat(c.wsPort()).isEqualTo(8081);
     assertThat(c.usesDevKey()).isTrue();
     assertThat(c.devEndpoints()).isTrue();
-    assertThat(c.store()).isEqualTo("memory");
+    assertThat(c.store()).isEqualTo("sqlite");
+    assertThat(c.dbPath()).isEqualTo(java.nio.file.Path.of("data/wa.db"));
     assertThat(c.pacing().ratePerSecond()).isEqualTo(5);
     assertThat(new ApiKeys(c.apiKeys()).authenticate(ServerConfig.DEV_ADMIN_KEY).admin()).isTrue();
   }
@@ -36,6 +37,11 @@ class ServerConfigTest {
     assertBad(Map.of("WA_API_KEYS", "admin:aaaaaaaaaaaaaaaaaaaa,root:bbbbbbbbbbbbbbbbbbbb"), "WA_API_KEYS[1]",
         "admin:<key> or session:");
     assertBad(Map.of("WA_API_KEYS", "session:bad id:bbbbbbbbbbbbbbbbbbbb"), "WA_API_KEYS[0]", "session id");
+    assertBad(Map.of("WA_STORE", "mysql"), "WA_STORE", "one of");
+    assertBad(Map.of("WA_STORE", "postgresql"), "WA_DB_URL", "jdbc:postgresql://");
+    assertBad(Map.of("WA_STORE", "postgresql", "WA_DB_URL", "jdbc:postgresql://db/wa"), "WA_ENCRYPTION_KEY",
+        "every instance shares");
+    assertBad(Map.of("WA_DB_URL", "jdbc:postgresql://db/wa"), "WA_DB_URL", "only read with WA_STORE=postgresql");
   }
 
   static void assertBad(Map<String, String> env, String field, String part) {

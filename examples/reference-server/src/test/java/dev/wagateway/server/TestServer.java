@@ -37,6 +37,8 @@ final class TestServer implements AutoCloseable {
         "WA_API_KEYS", "admin:" + ADMIN + ",session:a:" + KEY_A + ",session:b:" + KEY_B,
         "WA_PACING_RATE", "0", "WA_RECIPIENT_GAP", "0s", "WA_WEBHOOK_ALLOW_PRIVATE", "true",
         "WA_SHUTDOWN_TIMEOUT", "1s"));
+    // the default store, SQLite, in a file of this server's own
+    env.put("WA_DB_PATH", java.nio.file.Files.createTempDirectory("wa-server").resolve("wa.db").toString());
     env.putAll(extra);
     server = new ReferenceServer(ServerConfig.load(env)).start();
   }

@@ -1,0 +1,158 @@
+package dev.wagateway.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.wagateway.ValidationException;
+import dev.wagateway.WaGatewayBuilder;
+import dev.wagateway.jdbc.JdbcStores;
+import dev.wagateway.store.EncryptionKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the server keeps sessions, queued messages, webhook subscriptions and pending deliveries:
+ * SQLite in a file (the default), PostgreSQL, or memory. Credentials and webhook secrets are sealed
+ * with WA_ENCRYPTION_KEY, or, for SQLite without one, with a key kept in {@code <db>.key} beside
+ * the database (created once, owner-only; back it up with the database, see docs/operations.md).
+ */
+final class Storage implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Storage.class);
+  private final @Nullable HikariDataSource dataSource;
+  private final @Nullable JdbcStores stores;
+  private final @Nullable EncryptionKeys keys;
+  private final @Nullable Path file;
+
+  private Storage(@Nullable HikariDataSource ds, @Nullable JdbcStores stores, @Nullable EncryptionKeys keys,
+      @Nullable Path file) {
+    this.dataSource = ds;
+    this.stores = stores;
+    this.keys = keys;
+    this.file = file;
+  }
+
+  static Storage open(ServerConfig config) {
+    EncryptionKeys configured = null;
+    if (config.encryptionKey() != null) {
+      try {
+        configured = EncryptionKeys.of("k1", config.encryptionKey());
+      } catch (RuntimeException e) {
+        throw new ValidationException("WA_ENCRYPTION_KEY", "must be a base64 AES key of 16, 24 or 32 bytes");
+      }
+    }
+    switch (config.store()) {
+      case "memory":
+        return new Storage(null, null, configured, null);
+      case "sqlite": {
+        Path db = config.dbPath().toAbsolutePath().normalize();
+        try {
+          Files.createDirectories(db.getParent());
+        } catch (IOException e) {
+          throw new ValidationException("WA_DB_PATH", "cannot create the directory " + db.getParent() + ": " + e);
+        }
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl("jdbc:sqlite:" + db);
+        cfg.setPoolName("wa-sqlite");
+        cfg.setMaximumPoolSize(4);
+        // WAL: readers never wait for the writer; NORMAL: a commit survives the process dying (the
+        // OS has it), only an OS crash or power loss can take the last ones back
+        cfg.addDataSourceProperty("journal_mode", "WAL");
+        cfg.addDataSourceProperty("synchronous", "NORMAL");
+        cfg.addDataSourceProperty("busy_timeout", "5000");
+        return jdbc(cfg, configured != null ? configured : keyFile(db.resolveSibling(db.getFileName() + ".key")), db);
+      }
+      case "postgresql": {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(config.dbUrl());
+        cfg.setUsername(config.dbUser());
+        cfg.setPassword(config.dbPassword());
+        cfg.setPoolName("wa-postgresql");
+        cfg.setMaximumPoolSize(10);
+        return jdbc(cfg, configured, null);
+      }
+      default:
+        throw new ValidationException("WA_STORE", "unknown store " + config.store());
+    }
+  }
+
+  private static Storage jdbc(HikariConfig cfg, EncryptionKeys keys, @Nullable Path file) {
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(cfg);
+    } catch (RuntimeException e) {
+      // Hikari's message names the URL, never the password
+      throw new ValidationException(file != null ? "WA_DB_PATH" : "WA_DB_URL",
+          "cannot open the database: " + e.getMessage());
+    }
+    try {
+      return new Storage(ds, JdbcStores.on(ds).migrate(), keys, file);
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+  }
+
+  /** The key in {@code keyFile}, made on first use with owner-only permissions. */
+  static EncryptionKeys keyFile(Path keyFile) {
+    try {
+      if (!Files.exists(keyFile)) {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        try {
+          Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createFile(keyFile);
+        }
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII);
+        log.info("created the encryption key file {} (credentials and webhook secrets are sealed with it;"
+            + " back it up with the database, or set WA_ENCRYPTION_KEY)", keyFile);
+      }
+      return EncryptionKeys.of("k1", Files.readString(keyFile, StandardCharsets.US_ASCII).strip());
+    } catch (FileAlreadyExistsException e) {
+      return keyFile(keyFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the key file " + keyFile, e);
+    } catch (ValidationException e) {
+      throw new ValidationException("WA_DB_PATH", "the key file " + keyFile + " does not hold a base64 AES key");
+    }
+  }
+
+  /** Puts the stores (and keys) on the gateway builder. */
+  void apply(WaGatewayBuilder b) {
+    if (keys != null) {
+      b.encryptionKeys(keys);
+    }
+    if (stores != null) {
+      b.sessionStore(stores.sessionStore()).queueStore(stores.queueStore()).webhookOutbox(stores.webhookOutbox())
+          .webhookSubscriptionStore(stores.webhookSubscriptionStore(keys));
+    }
+  }
+
+  boolean durable() {
+    return stores != null;
+  }
+
+  /** The SQLite file, for the storage gauges; null otherwise. */
+  @Nullable Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    if (stores != null) {
+      stores.close();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+    }
+  }
+}
