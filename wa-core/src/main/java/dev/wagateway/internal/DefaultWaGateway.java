@@ -96,7 +96,7 @@ public final class DefaultWaGateway implements WaGateway {
       // Messages a durable store kept from before: count them, and free any lease a crash left.
       QueueCounts found = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
       capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
-      store.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
+      store.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
       lastHeartbeat = ctx.scheduler().now();
       heartbeat = ctx.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
           () -> lastHeartbeat = ctx.scheduler().now());

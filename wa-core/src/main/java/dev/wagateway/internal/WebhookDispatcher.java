@@ -140,7 +140,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
 
   void start() {
     running = true;
-    outbox.requeueExpiredLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)));
+    outbox.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
     if (!all.isEmpty() && deliverer == WebhookDeliverer.none()) {
       log.warn("{} webhook subscriptions but no WebhookDeliverer: deliveries will fail; add wa-webhooks",
           all.size());

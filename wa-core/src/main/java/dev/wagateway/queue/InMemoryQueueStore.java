@@ -461,18 +461,18 @@ public final class InMemoryQueueStore implements QueueStore {
   }
 
   @Override
-  public int requeueExpiredLeases(Instant now) {
+  public int requeueLeases(Instant leasedUntil, Instant dueAt) {
     int n = 0;
     for (SessionQueue sq : sessions.values()) {
       synchronized (sq) {
         Iterator<Entry> it = sq.claimed.iterator();
         while (it.hasNext()) {
           Entry e = it.next();
-          if (e.leaseUntil != null && !e.leaseUntil.isAfter(now)) {
+          if (e.leaseUntil != null && !e.leaseUntil.isAfter(leasedUntil)) {
             it.remove();
             e.leaseUntil = null;
             sq.waiting++;
-            e.availableAt = now;
+            e.availableAt = dueAt;
             sq.delayed.add(e);
             n++;
           }

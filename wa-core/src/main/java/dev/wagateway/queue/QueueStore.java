@@ -103,8 +103,17 @@ public interface QueueStore {
   /** Removes matching dead letters; returns how many. */
   int purge(DeadLetterFilter filter);
 
-  /** Returns messages whose lease expired to the queue; returns how many. */
-  int requeueExpiredLeases(Instant now);
+  /** Returns messages whose lease expired by {@code now} to the queue, due now; returns how many. */
+  default int requeueExpiredLeases(Instant now) {
+    return requeueLeases(now, now);
+  }
+
+  /**
+   * Returns messages leased until {@code leasedUntil} or earlier to the queue, due at
+   * {@code dueAt}; returns how many. A gateway starting on a store it alone uses passes a far
+   * {@code leasedUntil}: every lease is then from a process that died.
+   */
+  int requeueLeases(Instant leasedUntil, Instant dueAt);
 
   /** When the session's next waiting message is due, if it has one. */
   Optional<Instant> nextDue(String sessionId);

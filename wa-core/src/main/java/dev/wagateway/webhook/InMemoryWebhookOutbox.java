@@ -226,13 +226,13 @@ public final class InMemoryWebhookOutbox implements WebhookOutbox {
   }
 
   @Override
-  public synchronized int requeueExpiredLeases(Instant now) {
+  public synchronized int requeueLeases(Instant leasedUntil, Instant dueAt) {
     int n = 0;
     for (Entry e : byId.values()) {
       if (e.d.status() == WebhookDelivery.Status.IN_FLIGHT && e.leaseUntil != null
-          && !e.leaseUntil.isAfter(now)) {
+          && !e.leaseUntil.isAfter(leasedUntil)) {
         e.leaseUntil = null;
-        e.d = with(e.d, WebhookDelivery.Status.PENDING, e.d.attempts(), now, null);
+        e.d = with(e.d, WebhookDelivery.Status.PENDING, e.d.attempts(), dueAt, null);
         push(e);
         n++;
       }

@@ -46,8 +46,16 @@ public interface WebhookOutbox {
   /** Makes a subscription's PENDING deliveries due at {@code now} (after re-enabling it). */
   int wake(String subscriptionId, Instant now);
 
-  /** Returns IN_FLIGHT deliveries whose lease ended to PENDING; returns how many. */
-  int requeueExpiredLeases(Instant now);
+  /** Returns IN_FLIGHT deliveries whose lease ended by {@code now} to PENDING, due now; returns how many. */
+  default int requeueExpiredLeases(Instant now) {
+    return requeueLeases(now, now);
+  }
+
+  /**
+   * Returns IN_FLIGHT deliveries leased until {@code leasedUntil} or earlier to PENDING, due at
+   * {@code dueAt}; returns how many (at start, a far {@code leasedUntil} frees a dead process's).
+   */
+  int requeueLeases(Instant leasedUntil, Instant dueAt);
 
   /** Counts by status. */
   Map<WebhookDelivery.Status, Long> counts();

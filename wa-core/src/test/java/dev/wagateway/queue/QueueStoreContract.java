@@ -159,6 +159,20 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void atStartEveryLeaseIsFreedAndDueAtOnce() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    store.markSending(a.id(), T0);
+    // a restart: a far cutoff frees leases that have not ended yet; they are due now, not then
+    assertThat(store.requeueLeases(T0.plus(Duration.ofDays(3650)), T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(store.nextDue("s")).contains(T0.plusSeconds(1));
+    assertThat(claimIds("s", T0.plusSeconds(1), 1)).containsExactly(a.id());
+    store.markSending(a.id(), T0.plusSeconds(1));
+    store.markSent(a.id(), "P-" + a.id(), T0.plusSeconds(1));
+    assertThat(store.get(a.id()).orElseThrow().attempts()).isEqualTo(2);
+  }
+
+  @Test
   void aSuccessfulSendRecordsItsHistoryAndProviderId() {
     OutboundMessage a = put("s", "+491701111111");
     claimIds("s", T0, 1);

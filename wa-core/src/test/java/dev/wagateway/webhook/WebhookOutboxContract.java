@@ -95,6 +95,15 @@ public abstract class WebhookOutboxContract {
   }
 
   @Test
+  void atStartEveryLeaseIsFreedAndDueAtOnce() {
+    WebhookDelivery a = delivery("sub", null, T0);
+    outbox.append(List.of(a));
+    claimIds(T0);
+    assertThat(outbox.requeueLeases(T0.plus(Duration.ofDays(3650)), T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(claimIds(T0.plusSeconds(1))).containsExactly(a.id());
+  }
+
+  @Test
   void replayAndWake() {
     WebhookDelivery a = delivery("sub", null, T0);
     WebhookDelivery held = delivery("sub", null, T0);

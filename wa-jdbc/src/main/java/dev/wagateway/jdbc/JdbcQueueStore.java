@@ -509,9 +509,9 @@ final class JdbcQueueStore implements QueueStore {
   }
 
   @Override
-  public int requeueExpiredLeases(Instant now) {
+  public int requeueLeases(Instant leasedUntil, Instant dueAt) {
     return tx.write("requeueing expired leases", c -> update(c, "UPDATE wa_message SET state = 'W',"
-        + " lease_until = NULL, available_at = ? WHERE state = 'A' AND lease_until <= ?", now, now));
+        + " lease_until = NULL, available_at = ? WHERE state = 'A' AND lease_until <= ?", dueAt, leasedUntil));
   }
 
   @Override

@@ -205,9 +205,10 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
   }
 
   @Override
-  public int requeueExpiredLeases(Instant now) {
+  public int requeueLeases(Instant leasedUntil, Instant dueAt) {
     return update("requeueing expired webhook leases", "UPDATE wa_webhook_delivery SET status = 'PENDING',"
-        + " lease_until = NULL, next_attempt_at = ? WHERE status = 'IN_FLIGHT' AND lease_until <= ?", now, now);
+        + " lease_until = NULL, next_attempt_at = ? WHERE status = 'IN_FLIGHT' AND lease_until <= ?", dueAt,
+        leasedUntil);
   }
 
   @Override

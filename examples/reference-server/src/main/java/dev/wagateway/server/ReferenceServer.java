@@ -78,6 +78,9 @@ public final class ReferenceServer implements AutoCloseable {
         .shutdownTimeout(config.shutdownTimeout());
     this.storage = Storage.open(config);
     storage.apply(b);
+    if (storage.simulatedDeviceSecret() != null) {
+      network.rememberDevices(storage.simulatedDeviceSecret());
+    }
     this.gateway = b.build();
     gateway.events().subscribe(pairing::on, SubscribeOptions.sync("reference-server-pairing"));
 

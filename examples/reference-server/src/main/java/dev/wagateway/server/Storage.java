@@ -31,9 +31,11 @@ final class Storage implements AutoCloseable {
   private final @Nullable JdbcStores stores;
   private final @Nullable EncryptionKeys keys;
   private final @Nullable Path file;
+  private final byte @Nullable [] deviceSecret;
 
   private Storage(@Nullable HikariDataSource ds, @Nullable JdbcStores stores, @Nullable EncryptionKeys keys,
-      @Nullable Path file) {
+      @Nullable Path file, @Nullable String keyMaterial) {
+    this.deviceSecret = stores == null || keyMaterial == null ? null : derive(keyMaterial);
     this.dataSource = ds;
     this.stores = stores;
     this.keys = keys;
@@ -42,7 +44,8 @@ final class Storage implements AutoCloseable {
 
   static Storage open(ServerConfig config) {
     EncryptionKeys configured = null;
-    if (config.encryptionKey() != null) {
+    String material = config.encryptionKey();
+    if (material != null) {
       try {
         configured = EncryptionKeys.of("k1", config.encryptionKey());
       } catch (RuntimeException e) {
@@ -51,7 +54,7 @@ final class Storage implements AutoCloseable {
     }
     switch (config.store()) {
       case "memory":
-        return new Storage(null, null, configured, null);
+        return new Storage(null, null, configured, null, null);
       case "sqlite": {
         Path db = config.dbPath().toAbsolutePath().normalize();
         try {
@@ -68,7 +71,11 @@ final class Storage implements AutoCloseable {
         cfg.addDataSourceProperty("journal_mode", "WAL");
         cfg.addDataSourceProperty("synchronous", "NORMAL");
         cfg.addDataSourceProperty("busy_timeout", "5000");
-        return jdbc(cfg, configured != null ? configured : keyFile(db.resolveSibling(db.getFileName() + ".key")), db);
+        Path keyFile = db.resolveSibling(db.getFileName() + ".key");
+        if (material == null) {
+          material = keyFile(keyFile);
+        }
+        return jdbc(cfg, EncryptionKeys.of("k1", material), db, material);
       }
       case "postgresql": {
         HikariConfig cfg = new HikariConfig();
@@ -77,14 +84,14 @@ final class Storage implements AutoCloseable {
         cfg.setPassword(config.dbPassword());
         cfg.setPoolName("wa-postgresql");
         cfg.setMaximumPoolSize(10);
-        return jdbc(cfg, configured, null);
+        return jdbc(cfg, configured, null, material);
       }
       default:
         throw new ValidationException("WA_STORE", "unknown store " + config.store());
     }
   }
 
-  private static Storage jdbc(HikariConfig cfg, EncryptionKeys keys, @Nullable Path file) {
+  private static Storage jdbc(HikariConfig cfg, EncryptionKeys keys, @Nullable Path file, String material) {
     HikariDataSource ds;
     try {
       ds = new HikariDataSource(cfg);
@@ -94,15 +101,15 @@ final class Storage implements AutoCloseable {
           "cannot open the database: " + e.getMessage());
     }
     try {
-      return new Storage(ds, JdbcStores.on(ds).migrate(), keys, file);
+      return new Storage(ds, JdbcStores.on(ds).migrate(), keys, file, material);
     } catch (RuntimeException e) {
       ds.close();
       throw e;
     }
   }
 
-  /** The key in {@code keyFile}, made on first use with owner-only permissions. */
-  static EncryptionKeys keyFile(Path keyFile) {
+  /** The base64 key in {@code keyFile}, made on first use with owner-only permissions. */
+  static String keyFile(Path keyFile) {
     try {
       if (!Files.exists(keyFile)) {
         byte[] k = new byte[32];
@@ -116,14 +123,36 @@ final class Storage implements AutoCloseable {
         log.info("created the encryption key file {} (credentials and webhook secrets are sealed with it;"
             + " back it up with the database, or set WA_ENCRYPTION_KEY)", keyFile);
       }
-      return EncryptionKeys.of("k1", Files.readString(keyFile, StandardCharsets.US_ASCII).strip());
+      String material = Files.readString(keyFile, StandardCharsets.US_ASCII).strip();
+      try {
+        EncryptionKeys.of("k1", material);
+      } catch (ValidationException e) {
+        throw new ValidationException("WA_DB_PATH", "the key file " + keyFile + " does not hold a base64 AES key");
+      }
+      return material;
     } catch (FileAlreadyExistsException e) {
       return keyFile(keyFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the key file " + keyFile, e);
-    } catch (ValidationException e) {
-      throw new ValidationException("WA_DB_PATH", "the key file " + keyFile + " does not hold a base64 AES key");
     }
+  }
+
+  /** A secret for the simulated network's remembered devices, derived from (never equal to) the key. */
+  private static byte[] derive(String keyMaterial) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("wa-gateway simulated devices|" + keyMaterial).getBytes(StandardCharsets.US_ASCII));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * With a durable store, the secret the simulated network signs device credentials with, so
+   * sessions paired before a restart log back in (null in memory: nothing outlives the process).
+   */
+  byte @Nullable [] simulatedDeviceSecret() {
+    return deviceSecret == null ? null : deviceSecret.clone();
   }
 
   /** Puts the stores (and keys) on the gateway builder. */

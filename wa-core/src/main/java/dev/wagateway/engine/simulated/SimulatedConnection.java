@@ -95,7 +95,7 @@ final class SimulatedConnection implements EngineConnection {
       startPairing();
       return;
     }
-    String phone = network.phoneOf(credentials);
+    String phone = network.phoneOf(sessionId(), credentials);
     if (phone == null) {
       end(Disconnect.of(Disconnect.Kind.LOGGED_OUT, "credentials are no longer linked"));
       return;

@@ -43,6 +43,8 @@ public final class SimulatedNetwork {
   // All maps below are guarded by "this". Listener calls are never made while holding it.
   private final Map<String, Set<String>> devicesByPhone = new HashMap<>();
   private final Map<String, Device> devicesByToken = new HashMap<>();
+  /** Tokens unlinked on this network: a remembered token stays refused once unlinked. */
+  private final Set<String> unlinked = new HashSet<>();
   private final Set<String> registered = new HashSet<>();
   private final Map<String, SimulatedConnection> connections = new HashMap<>();
   private final Map<String, SimulatedFaults> faults = new HashMap<>();
@@ -53,6 +55,8 @@ public final class SimulatedNetwork {
   private final AtomicLong sendSequence = new AtomicLong();
   private final ConcurrentLinkedQueue<SentMessage> sent = new ConcurrentLinkedQueue<>();
   private volatile boolean recordSends = true;
+  /** Set by {@link #rememberDevices}: credentials are self-describing and signed with it. */
+  private volatile byte @Nullable [] deviceSecret;
   private final Engine engine = new SimulatedEngine();
 
   /** One message as the network saw it. {@code seq} orders all sends of the network. */
@@ -129,9 +133,67 @@ public final class SimulatedNetwork {
     link(c, digits);
   }
 
+  /**
+   * Makes linked devices outlive this network object, as WhatsApp's servers remember a linked
+   * device while the gateway restarts: credentials issued from now on name their phone and carry an
+   * HMAC under {@code secret}, and any network given the same secret accepts them (until a device
+   * is unlinked on that network). A server on the simulated engine with a durable store passes a
+   * secret it keeps, so its sessions log back in after a restart or a crash.
+   */
+  public void rememberDevices(byte[] secret) {
+    if (secret == null || secret.length < 16) {
+      throw new IllegalArgumentException("the device secret needs at least 16 bytes");
+    }
+    this.deviceSecret = secret.clone();
+  }
+
+  private byte[] newToken(String phone) {
+    byte[] secret = deviceSecret;
+    byte[] nonce = new byte[16];
+    random.nextBytes(nonce);
+    if (secret == null) {
+      byte[] token = new byte[32];
+      random.nextBytes(token);
+      return token;
+    }
+    byte[] body = (phone + ":" + b64(nonce)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] mac = mac(secret, body);
+    byte[] token = new byte[1 + body.length + mac.length];
+    token[0] = 'S';
+    System.arraycopy(body, 0, token, 1, body.length);
+    System.arraycopy(mac, 0, token, 1 + body.length, mac.length);
+    return token;
+  }
+
+  /** The phone a remembered token names, if it is signed with this network's secret. */
+  private @Nullable String rememberedPhone(byte[] token) {
+    byte[] secret = deviceSecret;
+    if (secret == null || token.length < 1 + 32 + 3 || token[0] != 'S') {
+      return null;
+    }
+    byte[] body = java.util.Arrays.copyOfRange(token, 1, token.length - 32);
+    byte[] mac = java.util.Arrays.copyOfRange(token, token.length - 32, token.length);
+    if (!java.security.MessageDigest.isEqual(mac, mac(secret, body))) {
+      return null;
+    }
+    String text = new String(body, java.nio.charset.StandardCharsets.US_ASCII);
+    int colon = text.indexOf(':');
+    String phone = colon > 0 ? text.substring(0, colon) : "";
+    return phone.matches("[1-9][0-9]{6,14}") ? phone : null;
+  }
+
+  private static byte[] mac(byte[] secret, byte[] body) {
+    try {
+      javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+      m.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      return m.doFinal(body);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
   private void link(SimulatedConnection c, String phone) {
-    byte[] token = new byte[32];
-    random.nextBytes(token);
+    byte[] token = newToken(phone);
     synchronized (this) {
       devicesByPhone.computeIfAbsent(phone, p -> new HashSet<>()).add(b64(token));
       devicesByToken.put(b64(token), new Device(phone, c.sessionId()));
@@ -186,8 +248,17 @@ public final class SimulatedNetwork {
   }
 
   /** The phone the credentials belong to, or null when they are not (or no longer) linked. */
-  synchronized @Nullable String phoneOf(byte[] credentials) {
+  synchronized @Nullable String phoneOf(String sessionId, byte[] credentials) {
     Device d = devicesByToken.get(b64(credentials));
+    if (d == null && !unlinked.contains(b64(credentials))) {
+      String phone = rememberedPhone(credentials);
+      if (phone != null) {
+        d = new Device(phone, sessionId);
+        devicesByPhone.computeIfAbsent(phone, p -> new HashSet<>()).add(b64(credentials));
+        devicesByToken.put(b64(credentials), d);
+        registered.add(phone);
+      }
+    }
     return d == null ? null : d.phone();
   }
 
@@ -271,6 +342,7 @@ public final class SimulatedNetwork {
     synchronized (this) {
       devicesByToken.entrySet().removeIf(e -> {
         if (e.getValue().sessionId().equals(sessionId)) {
+          unlinked.add(e.getKey());
           Set<String> devices = devicesByPhone.get(e.getValue().phone());
           if (devices != null) {
             devices.remove(e.getKey());
