@@ -106,6 +106,11 @@ final class JdbcQueueStore implements QueueStore {
     }
   }
 
+  private OutboundMessage message(String id, String requestJson, long createdAtNanos) {
+    OutboundMessage cached = claimedCache.get(id);
+    return cached != null ? cached : new OutboundMessage(id, Codec.request(id, requestJson), Codec.instant(createdAtNanos));
+  }
+
   private OutboundMessage message(Row r) {
     if (r.message == null) {
       OutboundMessage cached = claimedCache.get(r.id);
@@ -172,12 +177,15 @@ final class JdbcQueueStore implements QueueStore {
           return new EnqueueResult.Duplicate(original);
         }
       }
-      lockRecipient(c, m.sessionId(), recipient);
       StatusLog.Change queued = new StatusLog.Change(MessageStatus.QUEUED, m.createdAt(), null, "accepted");
+      // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
       update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
-          + " status, attempts, available_at, history) VALUES (?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)",
-          m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()), m.createdAt(), due,
-          Codec.line(queued));
+          + " status, attempts, available_at, history) SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
+          + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
+          pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
+              m.createdAt(), due, Codec.line(queued), m.sessionId() + '|' + recipient}
+              : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
+              m.createdAt(), due, Codec.line(queued)});
       listener.onChange(m, 0, queued);
       return new EnqueueResult.Accepted(new MessageInfo(m, MessageStatus.QUEUED, List.of(queued), 0, due, null, null));
     });
@@ -236,7 +244,7 @@ final class JdbcQueueStore implements QueueStore {
   public List<Claimed> claim(String sessionId, Instant now, int max, Duration lease) {
     String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
-    List<Claimed> out = tx.write("claiming messages of session " + sessionId, c -> {
+    List<Claimed> out = tx.single("claiming messages of session " + sessionId, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
           + " WHERE id IN (" + pick + ") RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
         bind(ps, now.plus(lease), sessionId, now, max);
@@ -265,7 +273,7 @@ final class JdbcQueueStore implements QueueStore {
 
   @Override
   public void release(String id, Instant availableAt) {
-    tx.write("releasing message " + id, c -> update(c,
+    tx.single("releasing message " + id, c -> update(c,
         "UPDATE wa_message SET state = 'W', lease_until = NULL, available_at = ? WHERE id = ? AND state = 'A'",
         availableAt, id));
   }
@@ -275,6 +283,23 @@ final class JdbcQueueStore implements QueueStore {
   @Override
   public Optional<StatusLog.Change> markSending(String id, Instant at) {
     return tx.write("marking message " + id + " sending", c -> {
+      // the common case, QUEUED → SENDING, in one statement; the history line is built in SQL
+      // exactly as Codec.line builds it, because only the database knows the attempt number
+      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1, status = 'SENDING',"
+          + " history = history || ? || (attempts + 1) || ? WHERE id = ? AND status = 'QUEUED'"
+          + " RETURNING attempts, request, created_at")) {
+        ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
+        ps.setString(2, "\"}\n");
+        ps.setString(3, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            int attempts = rs.getInt(1);
+            StatusLog.Change ch = new StatusLog.Change(MessageStatus.SENDING, at, null, "attempt " + attempts);
+            listener.onChange(message(id, rs.getString(2), rs.getLong(3)), attempts, ch);
+            return Optional.of(ch);
+          }
+        }
+      }
       Row r = lock(c, id);
       if (r == null) {
         return Optional.empty();
@@ -289,6 +314,24 @@ final class JdbcQueueStore implements QueueStore {
   @Override
   public Optional<StatusLog.Change> markSent(String id, String providerMessageId, Instant at) {
     Optional<StatusLog.Change> result = tx.write("marking message " + id + " sent", c -> {
+      // the common case, QUEUED or SENDING → SENT, in one statement
+      StatusLog.Change sent = new StatusLog.Change(MessageStatus.SENT, at, null, "acknowledged");
+      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET provider_id = ?, status = 'SENT',"
+          + " finished_at = CASE WHEN state IN ('W', 'A') THEN ? ELSE finished_at END,"
+          + " state = CASE WHEN state IN ('W', 'A') THEN 'F' ELSE state END, lease_until = NULL,"
+          + " history = history || ? WHERE id = ? AND status IN ('QUEUED', 'SENDING')"
+          + " RETURNING attempts, request, created_at")) {
+        ps.setString(1, providerMessageId);
+        ps.setLong(2, Codec.nanos(at));
+        ps.setString(3, Codec.line(sent));
+        ps.setString(4, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            listener.onChange(message(id, rs.getString(2), rs.getLong(3)), rs.getInt(1), sent);
+            return Optional.of(sent);
+          }
+        }
+      }
       Row r = lock(c, id);
       if (r == null) {
         return Optional.empty();
@@ -505,12 +548,12 @@ final class JdbcQueueStore implements QueueStore {
   public int purge(DeadLetterFilter filter) {
     List<Object> args = new ArrayList<>();
     String sql = "DELETE FROM wa_message" + deadWhere(filter, args);
-    return tx.write("purging dead letters", c -> update(c, sql, args.toArray()));
+    return tx.single("purging dead letters", c -> update(c, sql, args.toArray()));
   }
 
   @Override
   public int requeueLeases(Instant leasedUntil, Instant dueAt) {
-    return tx.write("requeueing expired leases", c -> update(c, "UPDATE wa_message SET state = 'W',"
+    return tx.single("requeueing expired leases", c -> update(c, "UPDATE wa_message SET state = 'W',"
         + " lease_until = NULL, available_at = ? WHERE state = 'A' AND lease_until <= ?", dueAt, leasedUntil));
   }
 

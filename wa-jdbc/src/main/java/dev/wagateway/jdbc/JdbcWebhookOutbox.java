@@ -82,7 +82,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
   public List<WebhookDelivery> claim(Instant now, int max, Duration lease) {
     String pick = "SELECT d.id FROM wa_webhook_delivery d WHERE d.status = 'PENDING' AND d.next_attempt_at <= ?"
         + IS_HEAD + " ORDER BY d.next_attempt_at, d.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
-    return tx.write("claiming webhook deliveries", c -> {
+    return tx.single("claiming webhook deliveries", c -> {
       List<Row> rows = rows(c, "UPDATE wa_webhook_delivery SET status = 'IN_FLIGHT', lease_until = ? WHERE id IN ("
           + pick + ") RETURNING " + COLUMNS, Codec.nanos(now.plus(lease)), Codec.nanos(now), max);
       rows.sort(DUE_ORDER); // RETURNING has no order of its own
@@ -115,7 +115,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
   }
 
   private int update(String what, String sql, Object... args) {
-    return tx.write(what, c -> {
+    return tx.single(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < args.length; i++) {
           Object a = args[i];

@@ -1,0 +1,140 @@
+package dev.wagateway.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.wagateway.jdbc.JdbcStores;
+import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.queue.QueueStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sustained enqueue → claim → complete through a {@link JdbcStores} queue store, the calls the
+ * gateway's dispatcher makes for every message: {@code enqueue}; {@code claim} in batches of 32;
+ * {@code markSending} and {@code markSent} per message. Producers enqueue at full speed, never
+ * more than {@code backlog} messages ahead of the dispatchers; each dispatcher thread drains its
+ * own share of the sessions. Latency is from the enqueue call to the commit of SENT.
+ *
+ * <p>Usage: {@code JdbcQueueBenchmark postgresql|sqlite MESSAGES DISPATCHERS [PRODUCERS] [SESSIONS]}
+ */
+public final class JdbcQueueBenchmark {
+  static final String PG = System.getProperty("wa.bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
+
+  public static void main(String[] args) throws Exception {
+    String dialect = args[0];
+    int messages = Integer.parseInt(args[1]);
+    int dispatchers = Integer.parseInt(args[2]);
+    int producers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    int sessions = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+    int backlog = 2_000;
+    HikariConfig cfg = new HikariConfig();
+    cfg.setMaximumPoolSize(producers + dispatchers + 2);
+    if (dialect.equals("postgresql")) {
+      try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS wa_bench CASCADE");
+        s.execute("CREATE SCHEMA wa_bench");
+      }
+      cfg.setJdbcUrl(PG + "?currentSchema=wa_bench");
+      cfg.setUsername("postgres");
+      if (Boolean.getBoolean("wa.bench.asyncCommit")) {
+        cfg.setConnectionInitSql("SET synchronous_commit = off");
+      }
+    } else {
+      Path db = Files.createTempDirectory("wa-bench").resolve("wa.db");
+      cfg.setJdbcUrl("jdbc:sqlite:" + db);
+      cfg.addDataSourceProperty("journal_mode", "WAL");
+      cfg.addDataSourceProperty("synchronous", "NORMAL");
+      cfg.addDataSourceProperty("busy_timeout", "5000");
+    }
+    try (HikariDataSource ds = new HikariDataSource(cfg); JdbcStores stores = JdbcStores.on(ds).migrate()) {
+      QueueStore store = stores.queueStore();
+      run(store, Math.min(messages, 2_000), dispatchers, producers, sessions, backlog, false); // warm-up
+      double[] r = run(store, messages, dispatchers, producers, sessions, backlog, true);
+      System.out.printf(Locale.ROOT, "RESULT jdbc-queue %s dispatchers=%d producers=%d: %.0f msg/s,"
+          + " latency p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d messages, %d sessions)%n", dialect, dispatchers,
+          producers, r[0], r[1], r[2], r[3], messages, sessions);
+    }
+  }
+
+  static double[] run(QueueStore store, int messages, int dispatchers, int producers, int sessions, int backlog,
+      boolean measure) throws Exception {
+    ConcurrentHashMap<String, Long> startedAt = new ConcurrentHashMap<>();
+    long[] latencies = new long[messages];
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger produced = new AtomicInteger();
+    AtomicLong seq = new AtomicLong();
+    Duration window = Duration.ofHours(1);
+    long t0 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      threads.add(started(() -> {
+        int i;
+        while ((i = produced.getAndIncrement()) < messages) {
+          while (i - done.get() > backlog) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // no spinning: 2 cores are shared with the database
+          }
+          String session = "s" + (i % sessions);
+          String to = "+4917" + String.format("%08d", i % 5_000);
+          OutboundMessage m = new OutboundMessage("msg_b" + seq.incrementAndGet() + "_" + t0,
+              MessageRequest.builder().session(session).to(to).text("benchmark message " + i).build(), Instant.now());
+          startedAt.put(m.id(), System.nanoTime());
+          store.enqueue(m, Instant.now(), window);
+        }
+      }));
+    }
+    for (int d = 0; d < dispatchers; d++) {
+      int self = d;
+      threads.add(started(() -> {
+        while (done.get() < messages) {
+          boolean any = false;
+          for (int s = self; s < sessions; s += dispatchers) {
+            for (QueueStore.Claimed c : store.claim("s" + s, Instant.now(), 32, Duration.ofMinutes(1))) {
+              any = true;
+              store.markSending(c.id(), Instant.now());
+              store.markSent(c.id(), "P." + c.id(), Instant.now());
+              Long began = startedAt.remove(c.id());
+              int n = done.getAndIncrement();
+              if (began != null && n < latencies.length) {
+                latencies[n] = System.nanoTime() - began;
+              }
+            }
+          }
+          if (!any) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // no spinning: 2 cores are shared with the database
+          }
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    store.pruneFinished(Instant.now().plusSeconds(1));
+    long[] sorted = Arrays.copyOf(latencies, Math.min(done.get(), latencies.length));
+    Arrays.sort(sorted);
+    return new double[] {messages / seconds, pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
+  }
+
+  static Thread started(Runnable r) {
+    Thread t = new Thread(r);
+    t.start();
+    return t;
+  }
+
+  static double pct(long[] sorted, double q) {
+    return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)] / 1e6;
+  }
+}
