@@ -34,18 +34,20 @@ import org.jspecify.annotations.Nullable;
  * <p>An SQLite file belongs to one process: opening it takes an exclusive lock on
  * {@code <file>.lock}, and a second process gets a {@link StoreException} that names the file.
  * Within one process any number of {@code JdbcStores} may share the file. {@link #close()} gives
- * the lock back (the operating system does when the process dies).
+ * the lock back (the operating system does when the process dies). On PostgreSQL a session-level
+ * advisory lock, held on a connection of its own, does the same per schema until sessions are
+ * owned through leases: the pool needs one connection more than the gateway uses.
  */
 public final class JdbcStores implements AutoCloseable {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Transactions tx;
-  private final SqliteFileLock.@Nullable Hold fileLock;
+  private final SqliteFileLock.@Nullable Releasable fileLock;
   private final JdbcQueueStore queue;
   private final JdbcWebhookOutbox outbox;
   private final JdbcSessionStore sessions;
 
-  private JdbcStores(DataSource dataSource, Dialect dialect, SqliteFileLock.@Nullable Hold fileLock) {
+  private JdbcStores(DataSource dataSource, Dialect dialect, SqliteFileLock.@Nullable Releasable fileLock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.fileLock = fileLock;
@@ -64,7 +66,7 @@ public final class JdbcStores implements AutoCloseable {
   public static JdbcStores on(DataSource ds) {
     Objects.requireNonNull(ds, "dataSource");
     Dialect dialect = Dialect.of(ds);
-    SqliteFileLock.Hold lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null;
+    SqliteFileLock.Releasable lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : PostgresInstanceLock.acquire(ds);
     return new JdbcStores(ds, dialect, lock);
   }
 

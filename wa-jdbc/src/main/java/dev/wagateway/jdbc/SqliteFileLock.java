@@ -36,8 +36,13 @@ final class SqliteFileLock {
     }
   }
 
+  /** A share of a process-wide lock. */
+  interface Releasable {
+    void release();
+  }
+
   /** One holder's share of the lock. */
-  static final class Hold {
+  static final class Hold implements Releasable {
     private final Path file;
     private boolean released;
 
@@ -45,7 +50,8 @@ final class SqliteFileLock {
       this.file = file;
     }
 
-    void release() {
+    @Override
+    public void release() {
       synchronized (HELD) {
         if (released) {
           return;

@@ -35,6 +35,11 @@ final class Databases {
       }
       Assumptions.abort(why + ": skipping the PostgreSQL tests");
     }
+    return postgresPool(schema);
+  }
+
+  /** A pool on an existing schema. */
+  static HikariDataSource postgresPool(String schema) {
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(PG_URL + "?currentSchema=" + schema);
     cfg.setUsername(PG_USER);
