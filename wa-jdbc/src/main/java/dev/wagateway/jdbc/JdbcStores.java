@@ -42,12 +42,12 @@ public final class JdbcStores implements AutoCloseable {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Transactions tx;
-  private final SqliteFileLock.@Nullable Releasable fileLock;
+  private final ProcessLocks.@Nullable Share fileLock;
   private final JdbcQueueStore queue;
   private final JdbcWebhookOutbox outbox;
   private final JdbcSessionStore sessions;
 
-  private JdbcStores(DataSource dataSource, Dialect dialect, SqliteFileLock.@Nullable Releasable fileLock) {
+  private JdbcStores(DataSource dataSource, Dialect dialect, ProcessLocks.@Nullable Share fileLock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.fileLock = fileLock;
@@ -66,7 +66,7 @@ public final class JdbcStores implements AutoCloseable {
   public static JdbcStores on(DataSource ds) {
     Objects.requireNonNull(ds, "dataSource");
     Dialect dialect = Dialect.of(ds);
-    SqliteFileLock.Releasable lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : PostgresInstanceLock.acquire(ds);
+    ProcessLocks.Share lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : PostgresInstanceLock.acquire(ds);
     return new JdbcStores(ds, dialect, lock);
   }
 

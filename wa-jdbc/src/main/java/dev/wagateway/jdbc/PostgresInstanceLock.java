@@ -5,8 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -18,49 +16,10 @@ import javax.sql.DataSource;
  * including when the process is killed.
  */
 final class PostgresInstanceLock {
-  private static final Map<String, Shared> HELD = new HashMap<>();
 
   private PostgresInstanceLock() {}
 
-  private static final class Shared {
-    final Connection connection;
-    int holders;
-
-    Shared(Connection connection) {
-      this.connection = connection;
-    }
-  }
-
-  /** One holder's share. */
-  static final class Hold implements SqliteFileLock.Releasable {
-    private final String key;
-    private boolean released;
-
-    private Hold(String key) {
-      this.key = key;
-    }
-
-    @Override
-    public void release() {
-      synchronized (HELD) {
-        if (released) {
-          return;
-        }
-        released = true;
-        Shared s = HELD.get(key);
-        if (s != null && --s.holders == 0) {
-          HELD.remove(key);
-          try {
-            s.connection.close(); // ends the session, and with it the advisory lock
-          } catch (SQLException ignored) {
-            // the connection is gone; so is the lock
-          }
-        }
-      }
-    }
-  }
-
-  static Hold acquire(DataSource ds) {
+  static ProcessLocks.Share acquire(DataSource ds) {
     Connection c = null;
     try {
       c = ds.getConnection();
@@ -72,27 +31,35 @@ final class PostgresInstanceLock {
         where = rs.getString(1);
       }
       String key = c.getMetaData().getURL().replaceAll("[?].*$", "") + "|" + where;
-      synchronized (HELD) {
-        Shared s = HELD.get(key);
-        if (s == null) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-            ps.setString(1, "wa-gateway|" + where);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              if (!rs.getBoolean(1)) {
-                throw new StoreException("another gateway process uses the PostgreSQL schema " + where
-                    + "; until sessions are owned through leases, run one gateway process per schema (or give each"
-                    + " its own schema)");
-              }
+      Connection held = c;
+      boolean[] kept = {false};
+      ProcessLocks.Share share = ProcessLocks.share(key, () -> {
+        try (PreparedStatement ps = held.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+          ps.setString(1, "wa-gateway|" + where);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+              throw new StoreException("another gateway process uses the PostgreSQL schema " + where
+                  + "; until sessions are owned through leases, run one gateway process per schema (or give each"
+                  + " its own schema)");
             }
           }
-          s = new Shared(c);
-          HELD.put(key, s);
-          c = null; // kept open by the registry
+        } catch (SQLException e) {
+          throw Transactions.failed("taking the gateway's instance lock", e);
         }
-        s.holders++;
-        return new Hold(key);
+        kept[0] = true;
+        return () -> {
+          try {
+            held.close(); // ends the session, and with it the advisory lock
+          } catch (SQLException ignored) {
+            // the connection is gone; so is the lock
+          }
+        };
+      });
+      if (kept[0]) {
+        c = null; // the lock's connection, closed when the last share is released
       }
+      return share;
     } catch (SQLException e) {
       throw Transactions.failed("taking the gateway's instance lock", e);
     } finally {

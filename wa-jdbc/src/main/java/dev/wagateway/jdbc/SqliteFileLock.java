@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -21,75 +19,20 @@ import org.jspecify.annotations.Nullable;
  * same queue. The OS frees the lock when the process dies, SIGKILL included.
  */
 final class SqliteFileLock {
-  private static final Map<Path, Shared> HELD = new HashMap<>();
 
   private SqliteFileLock() {}
 
-  private static final class Shared {
-    final FileChannel channel;
-    final FileLock lock;
-    int holders;
-
-    Shared(FileChannel channel, FileLock lock) {
-      this.channel = channel;
-      this.lock = lock;
-    }
-  }
-
-  /** A share of a process-wide lock. */
-  interface Releasable {
-    void release();
-  }
-
-  /** One holder's share of the lock. */
-  static final class Hold implements Releasable {
-    private final Path file;
-    private boolean released;
-
-    private Hold(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public void release() {
-      synchronized (HELD) {
-        if (released) {
-          return;
-        }
-        released = true;
-        Shared s = HELD.get(file);
-        if (s != null && --s.holders == 0) {
-          HELD.remove(file);
-          try {
-            s.lock.release();
-            s.channel.close();
-          } catch (IOException ignored) {
-            // the channel is gone; the OS lock went with it
-          }
-        }
-      }
-    }
-  }
-
   /** Locks the file behind {@code ds}; null for an in-memory database (nothing to share). */
-  static @Nullable Hold acquire(DataSource ds) {
+  static ProcessLocks.@Nullable Share acquire(DataSource ds) {
     Path db = databaseFile(ds);
     if (db == null) {
       return null;
     }
     Path lockFile = db.resolveSibling(db.getFileName() + ".lock");
-    synchronized (HELD) {
-      Shared s = HELD.get(lockFile);
-      if (s == null) {
-        s = lock(db, lockFile);
-        HELD.put(lockFile, s);
-      }
-      s.holders++;
-      return new Hold(lockFile);
-    }
+    return ProcessLocks.share("sqlite|" + lockFile, () -> lock(db, lockFile));
   }
 
-  private static Shared lock(Path db, Path lockFile) {
+  private static ProcessLocks.Lock lock(Path db, Path lockFile) {
     FileChannel ch = null;
     try {
       ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -99,7 +42,15 @@ final class SqliteFileLock {
             + lockFile + "); one gateway process per SQLite file: stop the other one, or use PostgreSQL to run"
             + " several instances");
       }
-      return new Shared(ch, lock);
+      FileChannel channel = ch;
+      return () -> {
+        try {
+          lock.release();
+          channel.close();
+        } catch (IOException ignored) {
+          // the channel is gone; the OS lock went with it
+        }
+      };
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(ch);
       throw new StoreException("cannot lock the SQLite database " + db + " through " + lockFile + ": " + e, e);
