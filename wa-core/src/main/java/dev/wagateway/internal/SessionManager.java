@@ -132,6 +132,52 @@ final class SessionManager implements Sessions {
   }
 
   @Override
+  public byte[] exportBundle(List<String> ids, char[] passphrase) {
+    List<String> which = ids.isEmpty() ? List.copyOf(sessions.keySet()) : ids;
+    List<SessionRecord> records = new java.util.ArrayList<>(which.size());
+    for (String id : which) {
+      session(id); // SessionNotFoundException for an unknown one
+      ctx.store().load(id).ifPresent(records::add);
+    }
+    byte[] bundle = dev.wagateway.store.SessionBundle.seal(records, passphrase);
+    log.info("exported {} sessions as an encrypted bundle", records.size());
+    return bundle;
+  }
+
+  @Override
+  public List<SessionInfo> importBundle(byte[] bundle, char[] passphrase) {
+    List<SessionRecord> records = dev.wagateway.store.SessionBundle.open(bundle, passphrase);
+    List<ManagedSession> added = new java.util.ArrayList<>(records.size());
+    synchronized (createLock) {
+      for (SessionRecord r : records) {
+        if (sessions.containsKey(r.id())) {
+          throw new SessionAlreadyExistsException(r.id());
+        }
+      }
+      if (sessions.size() + records.size() > maxSessions) {
+        throw new SessionLimitExceededException(maxSessions);
+      }
+      Instant now = ctx.scheduler().now();
+      for (SessionRecord r : records) {
+        ctx.store().save(r);
+        ManagedSession s = new ManagedSession(r, ctx, hooks);
+        sessions.put(r.id(), s);
+        added.add(s);
+        ctx.bus().publish(new GatewayEvent.SessionCreated(ctx.ids().next("evt"), now, r.id()));
+      }
+    }
+    log.info("imported {} sessions from an encrypted bundle", added.size());
+    List<SessionInfo> out = new java.util.ArrayList<>(added.size());
+    for (ManagedSession s : added) {
+      if (running && s.options().autoStart()) {
+        startQuietly(s);
+      }
+      out.add(s.info());
+    }
+    return out;
+  }
+
+  @Override
   public SessionInfo start(String id) {
     return session(id).start();
   }

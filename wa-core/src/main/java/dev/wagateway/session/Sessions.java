@@ -37,4 +37,22 @@ public interface Sessions {
   SessionInfo require(String id);
 
   List<SessionInfo> list();
+
+  /**
+   * The named sessions (all when {@code ids} is empty), credentials included, sealed under
+   * {@code passphrase} as a {@link dev.wagateway.store.SessionBundle}: to move them to another
+   * gateway or restore them into a fresh database.
+   *
+   * @throws dev.wagateway.SessionNotFoundException for a named session that does not exist
+   */
+  byte[] exportBundle(List<String> ids, char[] passphrase);
+
+  /**
+   * Adds the sessions of a bundle made by {@link #exportBundle}. All or nothing: when any of its
+   * sessions exists already (or the limit would be passed) nothing is added. Auto-start sessions
+   * start (and log in with their credentials) when the gateway runs.
+   *
+   * @throws dev.wagateway.ValidationException naming {@code passphrase} or {@code bundle}
+   */
+  List<SessionInfo> importBundle(byte[] bundle, char[] passphrase);
 }

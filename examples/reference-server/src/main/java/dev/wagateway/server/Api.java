@@ -68,6 +68,8 @@ final class Api {
     r.add("POST", "/api/alerts/test", this::testAlert);
     r.add("GET", "/api/sessions", this::listSessions);
     r.add("POST", "/api/sessions", this::createSession);
+    r.add("POST", "/api/sessions/export", this::exportSessions);
+    r.add("POST", "/api/sessions/import", this::importSessions);
     r.add("GET", "/api/sessions/{id}", x -> Response.ok(views.session(require(x.session()))));
     r.add("DELETE", "/api/sessions/{id}", this::deleteSession);
     r.add("POST", "/api/sessions/{id}/start", x -> Response.ok(views.session(gateway.sessions().start(x.session()))));
@@ -273,6 +275,53 @@ final class Api {
     boolean autoStart = !b.has("autoStart") || MessageBodies.bool(b, "autoStart");
     SessionInfo s = gateway.sessions().create(id, SessionOptions.defaults().withPairing(p).withAutoStart(autoStart));
     return Response.created(views.session(s), "/api/sessions/" + s.id());
+  }
+
+  /** Sessions with their credentials, sealed under the caller's passphrase (docs/operations.md). */
+  private Response exportSessions(Request x) throws Exception {
+    if (!x.principal.admin()) {
+      throw ApiException.forbidden("exporting sessions needs an admin key");
+    }
+    ObjectNode b = x.body();
+    allowOnly(b, Set.of("passphrase", "sessions"));
+    char[] passphrase = MessageBodies.requireString(b, "passphrase").toCharArray();
+    List<String> ids = new java.util.ArrayList<>();
+    JsonNode list = b.get("sessions");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw ApiException.badRequest("sessions", "a list of session ids");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (!list.get(i).isTextual()) {
+          throw ApiException.badRequest("sessions[" + i + "]", "a session id");
+        }
+        ids.add(list.get(i).asText());
+      }
+    }
+    byte[] bundle = gateway.sessions().exportBundle(ids, passphrase);
+    java.util.Arrays.fill(passphrase, '\0');
+    return Response.bytes(bundle, "application/json");
+  }
+
+  /** Adds the sessions of an exported bundle; all or nothing. */
+  private Response importSessions(Request x) throws Exception {
+    if (!x.principal.admin()) {
+      throw ApiException.forbidden("importing sessions needs an admin key");
+    }
+    ObjectNode b = x.body();
+    allowOnly(b, Set.of("passphrase", "bundle"));
+    char[] passphrase = MessageBodies.requireString(b, "passphrase").toCharArray();
+    JsonNode bundle = b.get("bundle");
+    if (bundle == null || !bundle.isObject()) {
+      throw ApiException.badRequest("bundle", "the JSON object that POST /api/sessions/export returned");
+    }
+    List<SessionInfo> added = gateway.sessions().importBundle(
+        bundle.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), passphrase);
+    java.util.Arrays.fill(passphrase, '\0');
+    ObjectNode n = views.object();
+    com.fasterxml.jackson.databind.node.ArrayNode a = n.putArray("sessions");
+    added.forEach(s -> a.add(views.session(s)));
+    return Response.created(n, "/api/sessions");
   }
 
   private Response deleteSession(Request x) {

@@ -137,9 +137,14 @@ class CrashRecoveryTest {
   }
 
   static void preparePostgres() {
+    preparePostgres(SCHEMA);
+  }
+
+  /** A fresh schema; without a PostgreSQL server a skip with a message, or a failure under CI=true. */
+  static void preparePostgres(String schema) {
     try (Connection c = DriverManager.getConnection(PG_URL, "postgres", ""); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-      s.execute("CREATE SCHEMA " + SCHEMA);
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       String why = "PostgreSQL is not reachable at " + PG_URL + " (" + e.getMessage() + ")";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
