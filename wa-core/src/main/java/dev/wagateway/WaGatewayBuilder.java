@@ -48,6 +48,7 @@ public final class WaGatewayBuilder {
   private OperationObserver observer = OperationObserver.NOOP;
   private dev.wagateway.alerting.AlertingConfig alerting = dev.wagateway.alerting.AlertingConfig.defaults();
   private @Nullable EncryptionKeys encryptionKeys;
+  private dev.wagateway.session.@Nullable Ownership ownership;
   private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
   private WatchdogPolicy watchdog = WatchdogPolicy.defaults();
   private int maxSessions = DEFAULT_MAX_SESSIONS;
@@ -133,6 +134,16 @@ public final class WaGatewayBuilder {
   }
 
   /** Encrypts credentials at rest (AES-GCM) with these keys, around whichever store is set. */
+  /**
+   * Shares the stores with other instances: this one runs only the sessions whose lease it holds
+   * (see {@link dev.wagateway.session.Ownership}); with wa-jdbc, {@code JdbcStores.shared(ds)}
+   * gives the lease store and fences the queue with it.
+   */
+  public WaGatewayBuilder ownership(String instanceId, dev.wagateway.store.LeaseStore leases, Duration ttl) {
+    this.ownership = new dev.wagateway.session.Ownership(instanceId, leases, ttl);
+    return this;
+  }
+
   public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
     this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
     return this;
@@ -195,6 +206,6 @@ public final class WaGatewayBuilder {
         webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
         maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics,
-        observer, alerting));
+        observer, alerting, ownership));
   }
 }

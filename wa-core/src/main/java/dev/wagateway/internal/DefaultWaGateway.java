@@ -64,7 +64,8 @@ public final class DefaultWaGateway implements WaGateway {
     SessionManager[] holder = new SessionManager[1];
     this.dispatcher = new Dispatcher(ctx, store, settings.queue(), settings.sendTimeout(),
         settings.maxInFlightPerSession(), capacity, id -> holder[0].session(id));
-    this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), this::sessionDeleted);
+    this.sessions = new SessionManager(ctx, dispatcher, settings.maxSessions(), this::sessionDeleted,
+        settings.ownership(), store);
     holder[0] = sessions;
     this.webhooks = new WebhookDispatcher(ctx, settings.webhookOutbox(), settings.webhookSubscriptions(),
         settings.webhookDeliverer(), settings.webhooks());
@@ -96,12 +97,16 @@ public final class DefaultWaGateway implements WaGateway {
       // Messages a durable store kept from before: count them, and free any lease a crash left.
       QueueCounts found = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
       capacity.force((int) Math.min(Integer.MAX_VALUE, found.waiting() + found.active()));
-      store.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
+      if (settings.ownership() == null) {
+        // alone on its store: every lease is from a process that died (with ownership, a session's
+        // leases are freed when this instance takes the session)
+        store.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
+      }
       lastHeartbeat = ctx.scheduler().now();
       heartbeat = ctx.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
           () -> lastHeartbeat = ctx.scheduler().now());
       startedAt = ctx.scheduler().now();
-      webhooks.start();
+      webhooks.start(settings.ownership() == null);
       sessions.start();
       alerts.start();
       // Prune at least twice per retention period, so a short retention bounds memory.

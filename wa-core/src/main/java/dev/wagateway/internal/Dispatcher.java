@@ -335,7 +335,14 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private void send(Lane lane, EngineConnection conn, Claimed c, Instant now) {
     OutboundMessage m = c.message();
     int attempt = c.attempts() + 1;
-    store.markSending(c.id(), now);
+    try {
+      store.markSending(c.id(), now);
+    } catch (dev.wagateway.FencedException fenced) {
+      // another instance owns the session now: this one must not send; the new owner gets the claim
+      store.release(c.id(), now);
+      log.warn("not sending {}: {}", m.id(), fenced.getMessage());
+      return;
+    }
     long lag = Math.max(0, nanosBetween(c.availableAt(), now));
     lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
     ctx.metrics().dispatchLag(lag);

@@ -36,4 +36,5 @@ public record GatewaySettings(
     Duration shutdownTimeout,
     MetricsTracker metrics,
     OperationObserver observer,
-    dev.wagateway.alerting.AlertingConfig alerting) {}
+    dev.wagateway.alerting.AlertingConfig alerting,
+    dev.wagateway.session.@org.jspecify.annotations.Nullable Ownership ownership) {}

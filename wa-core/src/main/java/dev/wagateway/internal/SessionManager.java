@@ -11,6 +11,7 @@ import dev.wagateway.session.SessionState;
 import dev.wagateway.session.Sessions;
 import dev.wagateway.store.SessionRecord;
 import dev.wagateway.time.TaskScheduler.Cancellable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -36,11 +37,75 @@ final class SessionManager implements Sessions {
   private @Nullable Cancellable watchdog;
 
   SessionManager(GatewayContext ctx, ManagedSession.Hooks hooks, int maxSessions,
-      java.util.function.Consumer<String> onDeleted) {
+      java.util.function.Consumer<String> onDeleted, dev.wagateway.session.@Nullable Ownership ownership,
+      dev.wagateway.queue.QueueStore queue) {
     this.ctx = ctx;
     this.hooks = hooks;
     this.maxSessions = maxSessions;
     this.onDeleted = onDeleted;
+    this.ownership = ownership;
+    this.queue = queue;
+  }
+
+  // ---- ownership (several instances on one store) ----
+
+  private final dev.wagateway.session.@Nullable Ownership ownership;
+  private final dev.wagateway.queue.QueueStore queue;
+  /** Leases this instance holds, by session id. */
+  private final ConcurrentMap<String, dev.wagateway.store.LeaseStore.Lease> held = new ConcurrentHashMap<>();
+  private @Nullable Cancellable ownershipTick;
+
+  /** True when this instance may run {@code id}: it holds the lease, or runs alone. */
+  boolean owns(String id) {
+    return ownership == null || held.containsKey(id);
+  }
+
+  /** Takes or renews the lease of {@code id}; false when another instance holds it. */
+  private boolean acquire(String id, Instant now) {
+    var lease = ownership.leases().acquire(id, ownership.instanceId(), now, ownership.ttl());
+    if (lease.isPresent()) {
+      var before = held.put(id, lease.get());
+      if (before == null || before.token() != lease.get().token()) {
+        // new to this instance: claims the previous owner left are free now (it is fenced)
+        int freed = queue.requeueSessionLeases(id, now);
+        log.info("session {} is owned by this instance ({}), lease token {}{}", id, ownership.instanceId(),
+            lease.get().token(), freed > 0 ? ", " + freed + " claimed messages of the previous owner requeued" : "");
+      }
+      return true;
+    }
+    held.remove(id);
+    return false;
+  }
+
+  /**
+   * Every third of the lease's life: renew what this instance holds (stopping what it lost), learn
+   * the sessions other instances created, and take over auto-start sessions whose lease expired.
+   */
+  void ownershipTick() {
+    Instant now = ctx.scheduler().now();
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    for (SessionRecord r : ctx.store().loadAll()) {
+      stored.add(r.id());
+      sessions.computeIfAbsent(r.id(), id -> new ManagedSession(r, ctx, hooks));
+    }
+    for (ManagedSession s : sessions.values()) {
+      try {
+        if (!stored.contains(s.id) && !held.containsKey(s.id)) {
+          sessions.remove(s.id, s); // deleted by another instance
+          continue;
+        }
+        if (held.containsKey(s.id)) {
+          if (!acquire(s.id, now)) {
+            log.warn("session {} lost its lease to another instance; stopping it here", s.id);
+            s.stop("lease lost to another instance");
+          }
+        } else if (running && s.options().autoStart() && s.state().canStart() && acquire(s.id, now)) {
+          startQuietly(s);
+        }
+      } catch (RuntimeException e) {
+        log.warn("lease check of session {} failed: {}", s.id, e.toString());
+      }
+    }
   }
 
   /** Loads stored sessions, starts the auto-start ones and the watchdog. */
@@ -49,16 +114,30 @@ final class SessionManager implements Sessions {
       sessions.computeIfAbsent(r.id(), id -> new ManagedSession(r, ctx, hooks));
     }
     running = true;
+    if (ownership != null) {
+      Duration every = ownership.ttl().dividedBy(3);
+      ownershipTick = ctx.scheduler().scheduleAtFixedRate(every, every, this::ownershipTick);
+    }
     if (ctx.watchdog().enabled()) {
       watchdog = ctx.scheduler().scheduleAtFixedRate(ctx.watchdog().checkInterval(),
           ctx.watchdog().checkInterval(), this::sweep);
     }
+    Instant now = ctx.scheduler().now();
     for (ManagedSession s : sessions.values()) {
-      if (s.options().autoStart() && s.state().canStart()) {
+      if (s.options().autoStart() && s.state().canStart() && (ownership == null || acquireQuietly(s.id, now))) {
         startQuietly(s);
       }
     }
     log.info("gateway started with {} sessions", sessions.size());
+  }
+
+  private boolean acquireQuietly(String id, Instant now) {
+    try {
+      return acquire(id, now);
+    } catch (RuntimeException e) {
+      log.warn("taking the lease of session {} failed: {}", id, e.toString());
+      return false;
+    }
   }
 
   private void startQuietly(ManagedSession s) {
@@ -83,6 +162,9 @@ final class SessionManager implements Sessions {
   /** Stops every session (credentials are kept) and the watchdog. */
   void stopAll() {
     running = false;
+    if (ownershipTick != null) {
+      ownershipTick.cancel();
+    }
     if (watchdog != null) {
       watchdog.cancel();
     }
@@ -118,6 +200,9 @@ final class SessionManager implements Sessions {
         throw new SessionLimitExceededException(maxSessions);
       }
       Instant now = ctx.scheduler().now();
+      if (ownership != null && !acquire(id, now)) {
+        throw new SessionAlreadyExistsException(id); // another instance runs it
+      }
       SessionRecord record = SessionRecord.create(id, options, now);
       ctx.store().save(record);
       s = new ManagedSession(record, ctx, hooks);
@@ -202,6 +287,10 @@ final class SessionManager implements Sessions {
     sessions.remove(id, s);
     onDeleted.accept(id);
     ctx.store().delete(id);
+    var lease = held.remove(id);
+    if (lease != null) {
+      ownership.leases().release(id, ownership.instanceId(), lease.token());
+    }
     ctx.bus().publish(new GatewayEvent.SessionDeleted(ctx.ids().next("evt"), ctx.scheduler().now(), id));
     log.info("session {} deleted", id);
     return true;

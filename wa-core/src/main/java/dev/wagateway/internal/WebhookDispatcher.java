@@ -138,9 +138,12 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
 
   // ---- lifecycle ----
 
-  void start() {
+  /** @param alone no other instance shares the outbox: every lease found is a dead process's */
+  void start(boolean alone) {
     running = true;
-    outbox.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
+    if (alone) {
+      outbox.requeueLeases(ctx.scheduler().now().plus(Duration.ofDays(3650)), ctx.scheduler().now());
+    }
     if (!all.isEmpty() && deliverer == WebhookDeliverer.none()) {
       log.warn("{} webhook subscriptions but no WebhookDeliverer: deliveries will fail; add wa-webhooks",
           all.size());

@@ -483,6 +483,25 @@ public final class InMemoryQueueStore implements QueueStore {
   }
 
   @Override
+  public int requeueSessionLeases(String sessionId, Instant dueAt) {
+    SessionQueue sq = sessions.get(sessionId);
+    if (sq == null) {
+      return 0;
+    }
+    synchronized (sq) {
+      int n = sq.claimed.size();
+      for (Entry e : sq.claimed) {
+        e.leaseUntil = null;
+        sq.waiting++;
+        e.availableAt = dueAt;
+        sq.delayed.add(e);
+      }
+      sq.claimed.clear();
+      return n;
+    }
+  }
+
+  @Override
   public Optional<Instant> nextDue(String sessionId) {
     SessionQueue sq = sessions.get(sessionId);
     if (sq == null) {

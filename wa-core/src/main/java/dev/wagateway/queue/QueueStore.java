@@ -115,6 +115,13 @@ public interface QueueStore {
    */
   int requeueLeases(Instant leasedUntil, Instant dueAt);
 
+  /**
+   * Returns every claimed message of one session to the queue, due at {@code dueAt}: when an
+   * instance takes a session over from one that died, whose claims would otherwise wait for their
+   * lease to end. Returns how many.
+   */
+  int requeueSessionLeases(String sessionId, Instant dueAt);
+
   /** When the session's next waiting message is due, if it has one. */
   Optional<Instant> nextDue(String sessionId);
 

@@ -55,8 +55,11 @@ final class JdbcQueueStore implements QueueStore {
   private final ConcurrentHashMap<String, OutboundMessage> claimedCache = new ConcurrentHashMap<>();
   private volatile ChangeListener listener = (m, a, c) -> {};
 
-  JdbcQueueStore(Transactions tx) {
+  private final Fence fence;
+
+  JdbcQueueStore(Transactions tx, Fence fence) {
     this.tx = tx;
+    this.fence = fence;
     this.pg = tx.dialect() == Dialect.POSTGRESQL;
     this.nextSeq = pg ? "nextval('wa_message_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM wa_message)";
     this.forUpdate = pg ? " FOR UPDATE" : "";
@@ -244,10 +247,15 @@ final class JdbcQueueStore implements QueueStore {
   public List<Claimed> claim(String sessionId, Instant now, int max, Duration lease) {
     String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+    var owned = fence.of(sessionId);
     List<Claimed> out = tx.single("claiming messages of session " + sessionId, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
-          + " WHERE id IN (" + pick + ") RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
+          + " WHERE id IN (" + pick + ")" + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
+          + " RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
         bind(ps, now.plus(lease), sessionId, now, max);
+        if (owned.isPresent()) {
+          Fence.bind(ps, 5, owned.get(), now);
+        }
         List<ClaimRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -282,15 +290,21 @@ final class JdbcQueueStore implements QueueStore {
 
   @Override
   public Optional<StatusLog.Change> markSending(String id, Instant at) {
+    OutboundMessage claimed = claimedCache.get(id);
+    var owned = claimed == null ? Optional.<dev.wagateway.store.LeaseStore.Lease>empty() : fence.of(claimed.sessionId());
     return tx.write("marking message " + id + " sending", c -> {
       // the common case, QUEUED → SENDING, in one statement; the history line is built in SQL
       // exactly as Codec.line builds it, because only the database knows the attempt number
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1, status = 'SENDING',"
           + " history = history || ? || (attempts + 1) || ? WHERE id = ? AND status = 'QUEUED'"
+          + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
           + " RETURNING attempts, request, created_at")) {
         ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
         ps.setString(2, "\"}\n");
         ps.setString(3, id);
+        if (owned.isPresent()) {
+          Fence.bind(ps, 4, owned.get(), at);
+        }
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             int attempts = rs.getInt(1);
@@ -304,6 +318,7 @@ final class JdbcQueueStore implements QueueStore {
       if (r == null) {
         return Optional.empty();
       }
+      fence.check(c, r.sessionId, at); // a stale owner must not send
       r.attempts++;
       update(c, "UPDATE wa_message SET attempts = ? WHERE id = ?", r.attempts, id);
       Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENDING, at, null, "attempt " + r.attempts);
@@ -555,6 +570,12 @@ final class JdbcQueueStore implements QueueStore {
   public int requeueLeases(Instant leasedUntil, Instant dueAt) {
     return tx.single("requeueing expired leases", c -> update(c, "UPDATE wa_message SET state = 'W',"
         + " lease_until = NULL, available_at = ? WHERE state = 'A' AND lease_until <= ?", dueAt, leasedUntil));
+  }
+
+  @Override
+  public int requeueSessionLeases(String sessionId, Instant dueAt) {
+    return tx.single("requeueing the leases of session " + sessionId, c -> update(c, "UPDATE wa_message SET"
+        + " state = 'W', lease_until = NULL, available_at = ? WHERE session_id = ? AND state = 'A'", dueAt, sessionId));
   }
 
   @Override

@@ -22,8 +22,11 @@ final class JdbcSessionStore implements SessionStore {
   private final Transactions tx;
   private final String upsert;
 
-  JdbcSessionStore(Transactions tx) {
+  private final Fence fence;
+
+  JdbcSessionStore(Transactions tx, Fence fence) {
     this.tx = tx;
+    this.fence = fence;
     // both dialects speak INSERT ... ON CONFLICT (SQLite since 3.24)
     this.upsert = "INSERT INTO wa_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (id) DO UPDATE SET pairing = excluded.pairing, pairing_phone = excluded.pairing_phone,"
@@ -45,8 +48,12 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void save(SessionRecord r) {
+    var owned = fence.of(r.id());
     tx.write("saving session '" + r.id() + "'", c -> {
-      try (PreparedStatement ps = c.prepareStatement(upsert)) {
+      // an instance that lost the session's lease must not overwrite what the new owner stores
+      try (PreparedStatement ps = c.prepareStatement(owned.isPresent()
+          ? upsert + " WHERE EXISTS (SELECT 1 FROM wa_session_lease l WHERE l.session_id = excluded.id"
+              + " AND l.owner = ? AND l.token = ? AND l.expires_at > ?)" : upsert)) {
       ps.setString(1, r.id());
       boolean code = r.options().pairing() instanceof PairingMethod.PhoneCode;
       ps.setString(2, code ? "code" : "qr");
@@ -62,6 +69,13 @@ final class JdbcSessionStore implements SessionStore {
       ps.setLong(7, Codec.nanos(r.createdAt()));
       ps.setLong(8, Codec.nanos(r.updatedAt()));
       setNullableLong(ps, 9, r.pairedAt() == null ? null : Codec.nanos(r.pairedAt()));
+      if (owned.isPresent()) {
+        Fence.bind(ps, 10, owned.get(), r.updatedAt());
+        if (ps.executeUpdate() == 0) {
+          throw Fence.refused(r.id(), owned.get());
+        }
+        return 1;
+      }
       return ps.executeUpdate();
       }
     });

@@ -3,6 +3,7 @@ package dev.wagateway.jdbc;
 import dev.wagateway.StoreException;
 import dev.wagateway.queue.QueueStore;
 import dev.wagateway.store.EncryptionKeys;
+import dev.wagateway.store.LeaseStore;
 import dev.wagateway.store.SessionStore;
 import dev.wagateway.webhook.WebhookOutbox;
 import dev.wagateway.webhook.WebhookSubscriptionStore;
@@ -46,15 +47,18 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcQueueStore queue;
   private final JdbcWebhookOutbox outbox;
   private final JdbcSessionStore sessions;
+  private final JdbcLeaseStore leases;
 
   private JdbcStores(DataSource dataSource, Dialect dialect, ProcessLocks.@Nullable Share fileLock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.fileLock = fileLock;
     this.tx = new Transactions(dataSource, dialect);
-    this.queue = new JdbcQueueStore(tx);
+    this.leases = new JdbcLeaseStore(tx);
+    Fence fence = new Fence(leases);
+    this.queue = new JdbcQueueStore(tx, fence);
     this.outbox = new JdbcWebhookOutbox(tx);
-    this.sessions = new JdbcSessionStore(tx);
+    this.sessions = new JdbcSessionStore(tx, fence);
   }
 
   /**
@@ -68,6 +72,23 @@ public final class JdbcStores implements AutoCloseable {
     Dialect dialect = Dialect.of(ds);
     ProcessLocks.Share lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : PostgresInstanceLock.acquire(ds);
     return new JdbcStores(ds, dialect, lock);
+  }
+
+  /**
+   * Stores that several gateway instances share: no per-schema instance lock; each gateway must
+   * own its sessions through {@link #leaseStore()} ({@code WaGatewayBuilder.ownership}), which also
+   * fences the queue and session writes of an instance that lost a session. On SQLite the file
+   * lock stays: one process per file, so the leases only ever name that process.
+   */
+  public static JdbcStores shared(DataSource ds) {
+    Objects.requireNonNull(ds, "dataSource");
+    Dialect dialect = Dialect.of(ds);
+    return new JdbcStores(ds, dialect, dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null);
+  }
+
+  /** Session leases with fencing tokens, for {@code WaGatewayBuilder.ownership}. */
+  public LeaseStore leaseStore() {
+    return leases;
   }
 
   public Dialect dialect() {
