@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int MAX_EARLY_RECEIPTS = 10_000;
+  /** How long one drain keeps a scheduler thread before it queues itself again. */
+  private static final long SLICE_NANOS = 20_000_000L;
 
   private final GatewayContext ctx;
   private final QueueStore store;
@@ -144,16 +146,26 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
-  /** Drains until no signal arrived during the last pass (no lost wake-ups, one drain per lane). */
+  /**
+   * Drains until no signal arrived during the last pass (no lost wake-ups, one drain per lane). A
+   * drain that used its time slice with work left gives the thread up and queues itself again, so
+   * a deep queue on a fast engine does not starve other sessions, timers and lease heartbeats.
+   */
   private void run(Lane lane) {
     int seen;
     do {
       seen = lane.signals.get();
+      boolean more = false;
       try (var m = Mdc.session(lane.sessionId)) {
-        drain(lane);
+        more = drain(lane);
       } catch (RuntimeException e) {
         log.error("dispatch of session {} failed; retrying in 1 s", lane.sessionId, e);
         wakeAt(lane, ctx.scheduler().now().plusSeconds(1));
+      }
+      if (more) {
+        lane.signals.set(1); // this lane's one pending run is the one queued here
+        ctx.scheduler().execute(() -> run(lane));
+        return;
       }
     } while (!lane.signals.compareAndSet(seen, 0));
   }
@@ -180,13 +192,15 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   // ---- the drain ----
 
-  private void drain(Lane lane) {
+  /** @return true when it stopped with work left because its time slice was used */
+  private boolean drain(Lane lane) {
+    long sliceEnds = System.nanoTime() + SLICE_NANOS;
     Instant now = ctx.scheduler().now();
     Instant paused = lane.pausedUntil;
     if (paused != null) {
       if (now.isBefore(paused)) {
         wakeAt(lane, paused);
-        return;
+        return false;
       }
       lane.pausedUntil = null;
       lane.consecutiveFailures.set(0);
@@ -197,29 +211,29 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       session = sessions.apply(lane.sessionId);
     } catch (RuntimeException deleted) {
       lanes.remove(lane.sessionId);
-      return;
+      return false;
     }
     while (true) {
       EngineConnection conn = session.connectionIfSendable();
       if (conn == null) {
-        return; // the session signals again when it can send
+        return false; // the session signals again when it can send
       }
       int room = maxInFlight - lane.inFlight.get();
       if (room <= 0) {
-        return; // a completion signals again
+        return false; // a completion signals again
       }
       int want = Math.min(room, config.claimBatch());
       List<Claimed> batch = store.claim(lane.sessionId, now, want, lease);
       if (batch.isEmpty()) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
-        return;
+        return false;
       }
       for (int i = 0; i < batch.size(); i++) {
         Claimed c = batch.get(i);
         if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
           releaseRest(batch, i, now);
           signal(lane);
-          return;
+          return false;
         }
         Instant expiresAt = c.message().expiresAt();
         if (expiresAt != null && !now.isBefore(expiresAt)) {
@@ -234,7 +248,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           if (hold.sessionWide) {
             releaseRest(batch, i + 1, hold.until);
             wakeAt(lane, hold.until);
-            return;
+            return false;
           }
           continue;
         }
@@ -242,7 +256,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       }
       if (batch.size() < want) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
-        return;
+        return false;
+      }
+      if (System.nanoTime() - sliceEnds > 0) {
+        return true;
       }
       now = ctx.scheduler().now();
     }

@@ -98,6 +98,8 @@ final class SessionManager implements Sessions {
           if (!acquire(s.id, now)) {
             log.warn("session {} lost its lease to another instance; stopping it here", s.id);
             s.stop("lease lost to another instance");
+          } else if (s.state() == SessionState.CONNECTED) {
+            hooks.onSendable(s); // messages other instances accepted for it wait in the shared queue
           }
         } else if (running && s.options().autoStart() && s.state().canStart() && acquire(s.id, now)) {
           startQuietly(s);

@@ -298,12 +298,42 @@ public final class SimulatedNetwork {
     return out;
   }
 
+  /**
+   * Makes the network recognise a message sent again under the same gateway message id and
+   * deliver it once, answering with the provider id it got the first time, as WhatsApp Web does
+   * with a message key the client chose. A gateway that crashed after handing a message to the
+   * engine, and sends it again after the restart or takeover, then shows no duplicate to the
+   * recipient; {@link #repeatedSends()} counts such sends. Off by default (every send counts).
+   */
+  public void deduplicateByMessageId(boolean on) {
+    this.dedupe = on ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+  }
+
+  /** Sends recognised as repeats by {@link #deduplicateByMessageId}. */
+  public long repeatedSends() {
+    return repeated.get();
+  }
+
+  private volatile java.util.concurrent.@Nullable ConcurrentHashMap<String, String> dedupe;
+  private final AtomicLong repeated = new AtomicLong();
+
   /** Counts (and records) a send; returns the provider id it gets on the network. */
   String record(String sessionId, String gatewayId, Jid to, MessageContent content) {
+    var seen = dedupe;
+    if (seen != null) {
+      String first = seen.get(gatewayId);
+      if (first != null) {
+        repeated.incrementAndGet();
+        return first;
+      }
+    }
     long seq = sendSequence.incrementAndGet();
     String providerId = "SIM." + Long.toString(seq, 36).toUpperCase(java.util.Locale.ROOT);
     if (recordSends) {
       sent.add(new SentMessage(seq, sessionId, gatewayId, providerId, to, content, scheduler.now()));
+    }
+    if (seen != null) {
+      seen.put(gatewayId, providerId);
     }
     return providerId;
   }
