@@ -64,6 +64,23 @@ final class Capacity {
     }
   }
 
+  /**
+   * Sets the count from the store: with several instances on one queue, messages this instance
+   * accepted finish on others (and the other way round), so only the store knows what is unfinished.
+   */
+  void resync(int unfinished) {
+    lock.lock();
+    try {
+      int before = used;
+      used = Math.max(0, unfinished);
+      if (used < before) {
+        freed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   void release() {
     lock.lock();
     try {

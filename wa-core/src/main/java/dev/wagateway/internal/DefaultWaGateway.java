@@ -48,6 +48,7 @@ public final class DefaultWaGateway implements WaGateway {
   private volatile boolean closing;
   private @Nullable Cancellable pruner;
   private @Nullable Cancellable leaseSweeper;
+  private @Nullable Cancellable capacitySync;
   private @Nullable Cancellable heartbeat;
   private volatile Instant lastHeartbeat = Instant.EPOCH;
   private volatile @Nullable Instant startedAt;
@@ -117,6 +118,13 @@ public final class DefaultWaGateway implements WaGateway {
           store.pruneFinished(ctx.scheduler().now().minus(settings.messageRetention())));
       leaseSweeper = ctx.scheduler().scheduleAtFixedRate(MAX_PRUNE_INTERVAL, MAX_PRUNE_INTERVAL, () ->
           store.requeueExpiredLeases(ctx.scheduler().now()));
+      if (settings.ownership() != null) {
+        Duration every = settings.ownership().ttl();
+        capacitySync = ctx.scheduler().scheduleAtFixedRate(every, every, () -> {
+          QueueCounts now = store.counts().values().stream().reduce(QueueCounts.ZERO, QueueCounts::plus);
+          capacity.resync((int) Math.min(Integer.MAX_VALUE, now.waiting() + now.active()));
+        });
+      }
       running = true;
       log.info("gateway running on the {} engine", settings.engine().name());
     }
@@ -323,6 +331,9 @@ public final class DefaultWaGateway implements WaGateway {
     }
     if (pruner != null) {
       pruner.cancel();
+    }
+    if (capacitySync != null) {
+      capacitySync.cancel();
     }
     if (leaseSweeper != null) {
       leaseSweeper.cancel();
