@@ -41,6 +41,7 @@ public record ServerConfig(
     @Nullable String dbUrl,
     @Nullable String dbUser,
     @Nullable String dbPassword,
+    @Nullable String instanceId,
     PacingPolicy pacing,
     boolean devEndpoints,
     int maxBodyBytes,
@@ -56,7 +57,7 @@ public record ServerConfig(
   /** The key the README documents; only used when WA_API_KEYS is not set, with a warning. */
   public static final String DEV_ADMIN_KEY = "dev-admin-key-change-me";
   static final Set<String> KNOWN = Set.of("WA_HOST", "WA_PORT", "WA_WS_PORT", "WA_API_KEYS", "WA_ENGINE",
-      "WA_STORE", "WA_DB_PATH", "WA_DB_URL", "WA_DB_USER", "WA_DB_PASSWORD", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
+      "WA_STORE", "WA_DB_PATH", "WA_DB_URL", "WA_DB_USER", "WA_DB_PASSWORD", "WA_INSTANCE_ID", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
       "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG");
 
@@ -111,6 +112,13 @@ public record ServerConfig(
     } else {
       ValidationException.require(dbUrl == null, "WA_DB_URL", "is only read with WA_STORE=postgresql");
     }
+    String instanceId = r.raw("WA_INSTANCE_ID");
+    if (instanceId != null) {
+      ValidationException.require(store.equals("postgresql"), "WA_INSTANCE_ID",
+          "several instances share a PostgreSQL database: set WA_STORE=postgresql");
+      ValidationException.require(instanceId.matches("[A-Za-z0-9._:-]{1,64}"), "WA_INSTANCE_ID",
+          "1 to 64 letters, digits, '.', '_', ':' or '-'");
+    }
     Path dbPath;
     try {
       dbPath = Path.of(r.string("WA_DB_PATH", "data/wa.db"));
@@ -128,6 +136,7 @@ public record ServerConfig(
         dbUrl,
         r.raw("WA_DB_USER"),
         r.raw("WA_DB_PASSWORD"),
+        instanceId,
         pacing,
         r.bool("WA_DEV_ENDPOINTS", engine.equals("simulated")),
         r.integer("WA_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
@@ -157,7 +166,8 @@ public record ServerConfig(
   String storeDescription() {
     return switch (store) {
       case "sqlite" -> "sqlite " + dbPath;
-      case "postgresql" -> "postgresql " + (dbUrl == null ? "" : dbUrl.replaceAll("[?].*$", ""));
+      case "postgresql" -> "postgresql " + (dbUrl == null ? "" : dbUrl.replaceAll("[?].*$", ""))
+          + (instanceId == null ? "" : " as instance " + instanceId);
       default -> store;
     };
   }

@@ -32,6 +32,7 @@ final class Storage implements AutoCloseable {
   private final @Nullable EncryptionKeys keys;
   private final @Nullable Path file;
   private final byte @Nullable [] deviceSecret;
+  private @Nullable String instanceId;
 
   private Storage(@Nullable HikariDataSource ds, @Nullable JdbcStores stores, @Nullable EncryptionKeys keys,
       @Nullable Path file, @Nullable String keyMaterial) {
@@ -75,7 +76,7 @@ final class Storage implements AutoCloseable {
         if (material == null) {
           material = keyFile(keyFile);
         }
-        return jdbc(cfg, EncryptionKeys.of("k1", material), db, material);
+        return jdbc(cfg, EncryptionKeys.of("k1", material), db, material, false);
       }
       case "postgresql": {
         HikariConfig cfg = new HikariConfig();
@@ -84,14 +85,17 @@ final class Storage implements AutoCloseable {
         cfg.setPassword(config.dbPassword());
         cfg.setPoolName("wa-postgresql");
         cfg.setMaximumPoolSize(10);
-        return jdbc(cfg, configured, null, material);
+        Storage s = jdbc(cfg, configured, null, material, config.instanceId() != null);
+        s.instanceId = config.instanceId();
+        return s;
       }
       default:
         throw new ValidationException("WA_STORE", "unknown store " + config.store());
     }
   }
 
-  private static Storage jdbc(HikariConfig cfg, EncryptionKeys keys, @Nullable Path file, String material) {
+  private static Storage jdbc(HikariConfig cfg, EncryptionKeys keys, @Nullable Path file, String material,
+      boolean shared) {
     HikariDataSource ds;
     try {
       ds = new HikariDataSource(cfg);
@@ -101,7 +105,8 @@ final class Storage implements AutoCloseable {
           "cannot open the database: " + e.getMessage());
     }
     try {
-      return new Storage(ds, JdbcStores.on(ds).migrate(), keys, file, material);
+      JdbcStores stores = shared ? JdbcStores.shared(ds) : JdbcStores.on(ds);
+      return new Storage(ds, stores.migrate(), keys, file, material);
     } catch (RuntimeException e) {
       ds.close();
       throw e;
@@ -163,6 +168,10 @@ final class Storage implements AutoCloseable {
     if (stores != null) {
       b.sessionStore(stores.sessionStore()).queueStore(stores.queueStore()).webhookOutbox(stores.webhookOutbox())
           .webhookSubscriptionStore(stores.webhookSubscriptionStore(keys));
+      if (instanceId != null) {
+        // one of several instances: run the sessions whose lease this one holds
+        b.ownership(instanceId, stores.leaseStore(), dev.wagateway.session.Ownership.DEFAULT_TTL);
+      }
     }
   }
 

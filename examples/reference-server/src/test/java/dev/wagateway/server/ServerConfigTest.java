@@ -42,6 +42,9 @@ class ServerConfigTest {
     assertBad(Map.of("WA_STORE", "postgresql", "WA_DB_URL", "jdbc:postgresql://db/wa"), "WA_ENCRYPTION_KEY",
         "every instance shares");
     assertBad(Map.of("WA_DB_URL", "jdbc:postgresql://db/wa"), "WA_DB_URL", "only read with WA_STORE=postgresql");
+    assertBad(Map.of("WA_INSTANCE_ID", "gw-1"), "WA_INSTANCE_ID", "WA_STORE=postgresql");
+    assertBad(Map.of("WA_STORE", "postgresql", "WA_DB_URL", "jdbc:postgresql://db/wa", "WA_ENCRYPTION_KEY",
+        "AAAAAAAAAAAAAAAAAAAAAA==", "WA_INSTANCE_ID", "gw 1"), "WA_INSTANCE_ID", "letters, digits");
   }
 
   static void assertBad(Map<String, String> env, String field, String part) {
