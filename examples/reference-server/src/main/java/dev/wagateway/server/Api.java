@@ -164,8 +164,12 @@ final class Api {
   // ---- built-in alerting ----
 
   private static void adminOnly(Request x) {
+    adminOnly(x, "acknowledging, silencing and test alerts");
+  }
+
+  private static void adminOnly(Request x, String what) {
     if (!x.principal.admin()) {
-      throw ApiException.forbidden("acknowledging, silencing and test alerts need an admin key");
+      throw ApiException.forbidden(what + " need an admin key");
     }
   }
 
@@ -279,9 +283,7 @@ final class Api {
 
   /** Sessions with their credentials, sealed under the caller's passphrase (docs/operations.md). */
   private Response exportSessions(Request x) throws Exception {
-    if (!x.principal.admin()) {
-      throw ApiException.forbidden("exporting sessions needs an admin key");
-    }
+    adminOnly(x, "exports of sessions");
     ObjectNode b = x.body();
     allowOnly(b, Set.of("passphrase", "sessions"));
     char[] passphrase = MessageBodies.requireString(b, "passphrase").toCharArray();
@@ -305,9 +307,7 @@ final class Api {
 
   /** Adds the sessions of an exported bundle; all or nothing. */
   private Response importSessions(Request x) throws Exception {
-    if (!x.principal.admin()) {
-      throw ApiException.forbidden("importing sessions needs an admin key");
-    }
+    adminOnly(x, "imports of sessions");
     ObjectNode b = x.body();
     allowOnly(b, Set.of("passphrase", "bundle"));
     char[] passphrase = MessageBodies.requireString(b, "passphrase").toCharArray();
