@@ -37,6 +37,31 @@ public class WaProperties {
   /** Start the gateway with the application context (and stop it with the context). */
   private boolean autoStart = true;
 
+  /**
+   * Where sessions, queued messages, webhook subscriptions and deliveries live: {@code memory}, or
+   * {@code jdbc} (wa-jdbc on the application's DataSource, PostgreSQL or SQLite; needs an encryption key).
+   */
+  private String store = "memory";
+
+  /** With {@code store=jdbc} on PostgreSQL: this instance's id among several sharing the database. */
+  private @Nullable String instanceId;
+
+  public String getStore() {
+    return store;
+  }
+
+  public void setStore(String store) {
+    this.store = store;
+  }
+
+  public @Nullable String getInstanceId() {
+    return instanceId;
+  }
+
+  public void setInstanceId(@Nullable String instanceId) {
+    this.instanceId = instanceId;
+  }
+
   private final Queue queue = new Queue();
 
   private final Webhooks webhooks = new Webhooks();

@@ -31,7 +31,44 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /** The autoconfiguration with ApplicationContextRunner: defaults, every property, user beans, absent classes. */
 class WaAutoConfigurationTest {
   final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-      WaGatewayAutoConfiguration.class, WaMetricsAutoConfiguration.class, WaHealthAutoConfiguration.class));
+      WaGatewayAutoConfiguration.class, WaMetricsAutoConfiguration.class, WaHealthAutoConfiguration.class,
+      WaJdbcAutoConfiguration.class));
+
+  @Test
+  void storeJdbcKeepsEverythingInTheApplicationsDataSource() throws Exception {
+    java.nio.file.Path db = java.nio.file.Files.createTempDirectory("wa-boot").resolve("wa.db");
+    com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+    ds.setJdbcUrl("jdbc:sqlite:" + db);
+    ds.addDataSourceProperty("journal_mode", "WAL");
+    ds.addDataSourceProperty("busy_timeout", "5000");
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    try (ds) {
+      runner.withBean(javax.sql.DataSource.class, () -> ds)
+          .withPropertyValues("wa.store=jdbc", "wa.encryption-key=" + key, "wa.queue.rate=0", "wa.sessions=sales")
+          .run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(dev.wagateway.jdbc.JdbcStores.class);
+            WaGateway gw = ctx.getBean(WaGateway.class);
+            var m = gw.send(dev.wagateway.message.MessageRequest.builder().session("sales").to("+491701234567")
+                .text("stored").build());
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM wa_message WHERE id = '" + m.id() + "'")) {
+              rs.next();
+              assertThat(rs.getInt(1)).as("the message is in the application's database").isEqualTo(1);
+            }
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM wa_session WHERE id = 'sales'")) {
+              rs.next();
+              assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+          });
+    }
+    // the context closed that pool (Spring closes an AutoCloseable bean); a second one for this check
+    try (com.zaxxer.hikari.HikariDataSource again = new com.zaxxer.hikari.HikariDataSource()) {
+      again.setJdbcUrl("jdbc:sqlite:" + db);
+      runner.withBean(javax.sql.DataSource.class, () -> again).withPropertyValues("wa.store=jdbc").run(ctx ->
+          assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("wa.encryption-key"));
+    }
+  }
 
   @Test
   void defaultsGiveARunningGatewayOnTheSimulatedEngineWithMetricsAndHealth() {
