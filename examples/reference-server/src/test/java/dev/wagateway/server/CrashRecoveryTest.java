@@ -62,7 +62,8 @@ class CrashRecoveryTest {
   Server start(Map<String, String> env, Path workDir) throws Exception {
     int port = freePort();
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"),
         "dev.wagateway.server.Main").redirectErrorStream(true).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("WA_"));
     pb.environment().putAll(env);

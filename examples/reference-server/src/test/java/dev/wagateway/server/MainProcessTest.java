@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 class MainProcessTest {
   static ProcessBuilder java(String... env) {
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+    // what the jar's manifest says (Enable-Native-Access), for a class-path launch: sqlite-jdbc
+    // loads a native library, and JDK 24+ would print a warning line that is not JSON
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"),
         "dev.wagateway.server.Main").redirectErrorStream(true);
     try {
       // the default store is ./data/wa.db: in a directory of the test's own
