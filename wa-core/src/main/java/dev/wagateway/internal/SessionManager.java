@@ -179,6 +179,17 @@ final class SessionManager implements Sessions {
         }
       }
     }
+    if (ownership != null) {
+      // a graceful stop hands the sessions on at once instead of after the lease time
+      held.forEach((id, lease) -> {
+        try {
+          ownership.leases().release(id, ownership.instanceId(), lease.token());
+        } catch (RuntimeException e) {
+          log.warn("releasing the lease of session {} failed: {}", id, e.toString());
+        }
+      });
+      held.clear();
+    }
   }
 
   ManagedSession session(String id) {
