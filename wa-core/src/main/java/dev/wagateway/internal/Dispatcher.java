@@ -112,6 +112,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     this.capacity = capacity;
     this.sessions = sessions;
     store.setChangeListener(this::publish);
+    store.setWakeListener(this::signal);
   }
 
   private Lane lane(String sessionId) {

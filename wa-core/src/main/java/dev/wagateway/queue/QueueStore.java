@@ -139,4 +139,11 @@ public interface QueueStore {
    * call it; in-memory stores are always reachable.
    */
   default void ping() {}
+
+  /**
+   * Sets who is told that a session has new messages that another process stored (a store shared
+   * by several instances, e.g. through PostgreSQL's LISTEN/NOTIFY), so an idle dispatcher wakes
+   * without polling. Stores used by one process never call it.
+   */
+  default void setWakeListener(java.util.function.Consumer<String> sessionHasWork) {}
 }

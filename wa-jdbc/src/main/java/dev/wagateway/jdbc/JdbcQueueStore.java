@@ -56,13 +56,45 @@ final class JdbcQueueStore implements QueueStore {
   private volatile ChangeListener listener = (m, a, c) -> {};
 
   private final Fence fence;
+  /** Set for a shared store on PostgreSQL: enqueues notify, and setWakeListener listens. */
+  private final javax.sql.@Nullable DataSource notifyOn;
+  private volatile @Nullable AutoCloseable listening;
 
-  JdbcQueueStore(Transactions tx, Fence fence) {
+  JdbcQueueStore(Transactions tx, Fence fence, javax.sql.@Nullable DataSource notifyOn) {
     this.tx = tx;
     this.fence = fence;
+    this.notifyOn = notifyOn;
     this.pg = tx.dialect() == Dialect.POSTGRESQL;
     this.nextSeq = pg ? "nextval('wa_message_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM wa_message)";
     this.forUpdate = pg ? " FOR UPDATE" : "";
+  }
+
+  @Override
+  public synchronized void setWakeListener(java.util.function.Consumer<String> sessionHasWork) {
+    if (notifyOn != null && listening == null) {
+      listening = new PgNotifications(notifyOn, sessionHasWork);
+    }
+  }
+
+  /** Stops listening for notifications. */
+  void close() {
+    AutoCloseable l = listening;
+    if (l != null) {
+      try {
+        l.close();
+      } catch (Exception ignored) {
+        // a daemon thread that ends on its own
+      }
+    }
+  }
+
+  private void notifyOthers(Connection c, String sessionId) throws SQLException {
+    if (notifyOn != null) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + PgNotifications.CHANNEL + "', ?)")) {
+        ps.setString(1, sessionId);
+        ps.executeQuery().close();
+      }
+    }
   }
 
   @Override
@@ -189,6 +221,7 @@ final class JdbcQueueStore implements QueueStore {
               m.createdAt(), due, Codec.line(queued), m.sessionId() + '|' + recipient}
               : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
               m.createdAt(), due, Codec.line(queued)});
+      notifyOthers(c, m.sessionId()); // delivered at commit
       listener.onChange(m, 0, queued);
       return new EnqueueResult.Accepted(new MessageInfo(m, MessageStatus.QUEUED, List.of(queued), 0, due, null, null));
     });

@@ -49,14 +49,14 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcSessionStore sessions;
   private final JdbcLeaseStore leases;
 
-  private JdbcStores(DataSource dataSource, Dialect dialect, ProcessLocks.@Nullable Share fileLock) {
+  private JdbcStores(DataSource dataSource, Dialect dialect, ProcessLocks.@Nullable Share fileLock, boolean shared) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.fileLock = fileLock;
     this.tx = new Transactions(dataSource, dialect);
     this.leases = new JdbcLeaseStore(tx);
     Fence fence = new Fence(leases);
-    this.queue = new JdbcQueueStore(tx, fence);
+    this.queue = new JdbcQueueStore(tx, fence, shared && dialect == Dialect.POSTGRESQL ? dataSource : null);
     this.outbox = new JdbcWebhookOutbox(tx);
     this.sessions = new JdbcSessionStore(tx, fence);
   }
@@ -71,7 +71,7 @@ public final class JdbcStores implements AutoCloseable {
     Objects.requireNonNull(ds, "dataSource");
     Dialect dialect = Dialect.of(ds);
     ProcessLocks.Share lock = dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : PostgresInstanceLock.acquire(ds);
-    return new JdbcStores(ds, dialect, lock);
+    return new JdbcStores(ds, dialect, lock, false);
   }
 
   /**
@@ -83,7 +83,7 @@ public final class JdbcStores implements AutoCloseable {
   public static JdbcStores shared(DataSource ds) {
     Objects.requireNonNull(ds, "dataSource");
     Dialect dialect = Dialect.of(ds);
-    return new JdbcStores(ds, dialect, dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null);
+    return new JdbcStores(ds, dialect, dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null, true);
   }
 
   /** Session leases with fencing tokens, for {@code WaGatewayBuilder.ownership}. */
@@ -138,6 +138,7 @@ public final class JdbcStores implements AutoCloseable {
   /** Releases the SQLite file lock; the DataSource stays the application's to close. */
   @Override
   public void close() {
+    queue.close();
     if (fileLock != null) {
       fileLock.release();
     }
