@@ -44,6 +44,27 @@ final class Codec {
     return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
+  /**
+   * Binds {@code args} from the first parameter on: instants as epoch nanoseconds, longs, ints,
+   * null as a NULL and anything else as its string.
+   */
+  static void bind(java.sql.PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, java.sql.Types.VARCHAR);
+      } else if (a instanceof Instant t) {
+        ps.setLong(i + 1, nanos(t));
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+
   // ---- message requests ----
 
   static String request(MessageRequest r) {

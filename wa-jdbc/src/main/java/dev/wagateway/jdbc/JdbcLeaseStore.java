@@ -81,9 +81,7 @@ final class JdbcLeaseStore implements LeaseStore {
     return tx.read("reading session leases", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT session_id, owner, token, expires_at FROM wa_session_lease" + where)) {
-        for (int i = 0; i < args.length; i++) {
-          ps.setString(i + 1, args[i]);
-        }
+        Codec.bind(ps, (Object[]) args);
         List<Lease> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,25 +175,8 @@ final class JdbcQueueStore implements QueueStore {
 
   private static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
+      Codec.bind(ps, args);
       return ps.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        ps.setNull(i + 1, Types.VARCHAR);
-      } else if (a instanceof Instant t) {
-        ps.setLong(i + 1, Codec.nanos(t));
-      } else if (a instanceof Long l) {
-        ps.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, a.toString());
-      }
     }
   }
 
@@ -252,7 +234,7 @@ final class JdbcQueueStore implements QueueStore {
         + " expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, idem_key) DO UPDATE SET"
         + " message_id = excluded.message_id, expires_at = excluded.expires_at"
         + " WHERE wa_idempotency.expires_at <= ? RETURNING message_id")) {
-      bind(ps, m.sessionId(), key, m.id(), now.plus(window), now);
+      Codec.bind(ps, m.sessionId(), key, m.id(), now.plus(window), now);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           return null; // ours now
@@ -261,7 +243,7 @@ final class JdbcQueueStore implements QueueStore {
     }
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT message_id FROM wa_idempotency WHERE session_id = ? AND idem_key = ?")) {
-      bind(ps, m.sessionId(), key);
+      Codec.bind(ps, m.sessionId(), key);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new SQLException("idempotency key vanished while it was being checked");
@@ -285,7 +267,7 @@ final class JdbcQueueStore implements QueueStore {
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
           + " WHERE id IN (" + pick + ")" + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
           + " RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
-        bind(ps, now.plus(lease), sessionId, now, max);
+        Codec.bind(ps, now.plus(lease), sessionId, now, max);
         if (owned.isPresent()) {
           Fence.bind(ps, 5, owned.get(), now);
         }
@@ -523,7 +505,7 @@ final class JdbcQueueStore implements QueueStore {
 
   private static List<MessageInfo> infos(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
+      Codec.bind(ps, args);
       List<MessageInfo> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -658,11 +640,6 @@ final class JdbcQueueStore implements QueueStore {
 
   @Override
   public void ping() {
-    tx.read("reaching the message table", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_message WHERE 1 = 0");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    });
+    tx.ping("wa_message", "the message table");
   }
 }

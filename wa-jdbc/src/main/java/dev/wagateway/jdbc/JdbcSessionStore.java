@@ -107,12 +107,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void ping() {
-    tx.read("reaching the session table", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_session WHERE 1 = 0");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    });
+    tx.ping("wa_session", "the session table");
   }
 
   private static SessionRecord read(ResultSet rs) throws SQLException {

@@ -92,15 +92,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
 
   private static List<Row> rows(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        if (args[i] instanceof Long l) {
-          ps.setLong(i + 1, l);
-        } else if (args[i] instanceof Integer n) {
-          ps.setInt(i + 1, n);
-        } else {
-          ps.setString(i + 1, (String) args[i]);
-        }
-      }
+      Codec.bind(ps, args);
       List<Row> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -117,14 +109,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
   private int update(String what, String sql, Object... args) {
     return tx.single(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          Object a = args[i];
-          if (a instanceof Instant t) {
-            ps.setLong(i + 1, Codec.nanos(t));
-          } else {
-            ps.setString(i + 1, (String) a);
-          }
-        }
+        Codec.bind(ps, args);
         return ps.executeUpdate();
       }
     });
@@ -236,11 +221,6 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
 
   @Override
   public void ping() {
-    tx.read("reaching the webhook outbox", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM wa_webhook_delivery WHERE 1 = 0");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    });
+    tx.ping("wa_webhook_delivery", "the webhook outbox");
   }
 }

@@ -93,9 +93,7 @@ final class JdbcWebhookSubscriptionStore implements WebhookSubscriptionStore {
     return tx.read("reading webhook subscriptions", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT id, definition, secret, created_at FROM wa_webhook_subscription" + where)) {
-        for (int i = 0; i < args.length; i++) {
-          ps.setString(i + 1, args[i]);
-        }
+        Codec.bind(ps, (Object[]) args);
         List<WebhookSubscription> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -118,6 +118,16 @@ final class Transactions {
     }
   }
 
+  /** Throws a StoreException ("reaching {@code what} failed: …") when {@code table} cannot be read now. */
+  void ping(String table, String what) {
+    read("reaching " + what, c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE 1 = 0");
+          java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    });
+  }
+
   private static void rollback(Connection c, Throwable cause) {
     try {
       c.rollback();
