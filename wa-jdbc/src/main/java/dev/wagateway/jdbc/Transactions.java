@@ -42,18 +42,10 @@ final class Transactions {
 
   /** Runs {@code work} in a transaction (this thread's current one, if any); commits on return. */
   <T> T write(String what, Work<T> work) {
-    Connection joined = current.get();
-    if (joined != null) {
-      try {
-        return work.run(joined);
-      } catch (SQLException e) {
-        throw failed(what, e);
-      }
+    if (current.get() != null) {
+      return read(what, work);
     }
-    if (writer != null) {
-      writer.lock();
-    }
-    try (Connection c = ds.getConnection()) {
+    return asWriter(what, c -> {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
       current.set(c);
@@ -68,13 +60,7 @@ final class Transactions {
         current.remove();
         c.setAutoCommit(auto);
       }
-    } catch (SQLException e) {
-      throw failed(what, e);
-    } finally {
-      if (writer != null) {
-        writer.unlock();
-      }
-    }
+    });
   }
 
   /**
@@ -82,17 +68,23 @@ final class Transactions {
    * autocommit (one round trip fewer than BEGIN … COMMIT). On SQLite it still takes the writer lock.
    */
   <T> T single(String what, Work<T> work) {
-    Connection joined = current.get();
-    if (joined != null) {
+    if (current.get() != null) {
       return read(what, work);
     }
+    return asWriter(what, c -> {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
+      return work.run(c);
+    });
+  }
+
+  /** Runs {@code work} on a connection of its own, holding the writer lock on SQLite. */
+  private <T> T asWriter(String what, Work<T> work) {
     if (writer != null) {
       writer.lock();
     }
     try (Connection c = ds.getConnection()) {
-      if (!c.getAutoCommit()) {
-        c.setAutoCommit(true);
-      }
       return work.run(c);
     } catch (SQLException e) {
       throw failed(what, e);
