@@ -59,6 +59,17 @@ public interface WaGateway extends AutoCloseable {
   Optional<MessageInfo> message(String messageId);
 
   /**
+   * Marks the received message {@code messageId} in {@code chat} as read (blue ticks for the
+   * sender), optionally with a typing indicator that WhatsApp shows for up to 25 seconds or until
+   * the next reply. Not queued: the session must be connected.
+   *
+   * @throws dev.wagateway.ValidationException when {@code messageId} is empty or too long
+   * @throws IllegalSessionStateException when the session cannot send now
+   */
+  java.util.concurrent.CompletionStage<Void> markRead(String sessionId, dev.wagateway.jid.Jid chat,
+      String messageId, boolean typing);
+
+  /**
    * Cancels a message that is still waiting (not yet handed to the engine).
    *
    * @return false if it is unknown, already sending, sent or finished

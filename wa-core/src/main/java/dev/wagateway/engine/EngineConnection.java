@@ -1,5 +1,6 @@
 package dev.wagateway.engine;
 
+import dev.wagateway.jid.Jid;
 import dev.wagateway.message.OutboundMessage;
 import java.util.concurrent.CompletionStage;
 
@@ -25,6 +26,16 @@ public interface EngineConnection {
    * {@link EngineListener#onActivity()}. Called by the watchdog on a silent connection.
    */
   default void probe() {}
+
+  /**
+   * Marks a received message (and the ones before it in the chat) as read, and shows a typing
+   * indicator when {@code typing} is true. Completes when WhatsApp took the request; an engine
+   * without the feature completes exceptionally with {@link UnsupportedOperationException}.
+   */
+  default CompletionStage<Void> markRead(Jid chat, String messageId, boolean typing) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this engine cannot mark messages as read"));
+  }
 
   /** Disconnects without unlinking. Idempotent; no listener calls follow. */
   void close();

@@ -1,6 +1,7 @@
 package dev.wagateway.engine;
 
 import dev.wagateway.jid.Jid;
+import dev.wagateway.message.Failure;
 import dev.wagateway.message.MessageStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,4 +35,13 @@ public interface EngineListener {
 
   /** A receipt for a message this session sent, by the id in its {@link SendAck}. */
   void onReceipt(String providerMessageId, MessageStatus status, Instant at);
+
+  /**
+   * A message WhatsApp had accepted (by the id in its {@link SendAck}) could not be delivered after
+   * all: it becomes FAILED with {@code failure} unless it was already delivered. Such a message is
+   * not retried (it was accepted once; another attempt could deliver it twice).
+   */
+  default void onSendFailed(String providerMessageId, Failure failure, Instant at) {
+    onReceipt(providerMessageId, MessageStatus.FAILED, at);
+  }
 }

@@ -182,6 +182,20 @@ public final class DefaultWaGateway implements WaGateway {
   }
 
   @Override
+  public java.util.concurrent.CompletionStage<Void> markRead(String sessionId, dev.wagateway.jid.Jid chat,
+      String messageId, boolean typing) {
+    Objects.requireNonNull(chat, "chat");
+    dev.wagateway.ValidationException.require(messageId != null && !messageId.isBlank()
+        && messageId.length() <= 256, "messageId", "the id of a received message, 1 to 256 characters");
+    ManagedSession s = sessions.session(sessionId);
+    var c = s.connectionIfSendable();
+    if (c == null) {
+      throw new IllegalSessionStateException(s.id, s.state(), "mark read");
+    }
+    return c.markRead(chat, messageId, typing);
+  }
+
+  @Override
   public Optional<MessageInfo> message(String messageId) {
     return store.get(messageId);
   }

@@ -7,6 +7,7 @@ import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.message.Failure;
 import dev.wagateway.message.FailureType;
 import dev.wagateway.observe.OperationObserver.Operation;
+import dev.wagateway.message.MessageInfo;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
 import dev.wagateway.message.StatusLog;
@@ -70,7 +71,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private final AtomicLong lagNanosEwma = new AtomicLong();
   private final AtomicInteger inFlightTotal = new AtomicInteger();
 
-  private record Receipt(MessageStatus status, Instant at) {}
+  private record Receipt(MessageStatus status, Instant at, @Nullable Failure failure) {}
 
   /** Per-session dispatch state. Pacing fields are touched only by the lane's drain. */
   private final class Lane {
@@ -439,7 +440,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     capacity.release();
     Receipt early = earlyReceipts.remove(ack.providerMessageId());
     if (early != null) {
-      applyReceipt(ack.providerMessageId(), early.status(), early.at());
+      applyReceipt(ack.providerMessageId(), early.status(), early.at(), early.failure());
     }
   }
 
@@ -454,12 +455,16 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     log.info("attempt {} of message {} to {} failed: {} ({})", attempt, m.id(), m.to(),
         failure.type(), failure.code());
     if (failure.type() == FailureType.RATE_LIMITED) {
-      hit(lane, "engine");
+      hit(lane, failure.perRecipient() ? "engine_recipient" : "engine");
       Duration wait = failure.retryAfter() != null ? failure.retryAfter() : config.retry().initialDelay();
-      pause(lane, now.plus(wait), "rate limited by WhatsApp (" + failure.code() + ")");
+      if (!failure.perRecipient()) {
+        pause(lane, now.plus(wait), "rate limited by WhatsApp (" + failure.code() + ")");
+      }
     }
-    int streak = lane.consecutiveFailures.incrementAndGet();
-    if (pacing.breakerThreshold() > 0 && streak >= pacing.breakerThreshold()) {
+    // A limit on one recipient says nothing about the session's health: it does not feed the breaker.
+    int streak = failure.perRecipient() ? lane.consecutiveFailures.get()
+        : lane.consecutiveFailures.incrementAndGet();
+    if (!failure.perRecipient() && pacing.breakerThreshold() > 0 && streak >= pacing.breakerThreshold()) {
       pause(lane, now.plus(pacing.breakerPause()), streak + " consecutive send failures");
     }
     Instant retryAt = now.plusMillis(backoff.apply(attempt));
@@ -511,20 +516,28 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   @Override
   public void onReceipt(ManagedSession session, String providerMessageId, MessageStatus status,
-      Instant at) {
-    if (!applyReceipt(providerMessageId, status, at)
+      Instant at, @Nullable Failure failure) {
+    if (!applyReceipt(providerMessageId, status, at, failure)
         && store.findByProvider(providerMessageId).isEmpty()
         && earlyReceipts.size() < MAX_EARLY_RECEIPTS) {
       // The receipt overtook the ack: keep it until the ack links the provider id.
-      earlyReceipts.merge(providerMessageId, new Receipt(status, at),
+      earlyReceipts.merge(providerMessageId, new Receipt(status, at, failure),
           (a, b) -> b.status().ordinal() > a.status().ordinal() ? b : a);
     }
   }
 
   /** Returns true when the receipt moved a message forward (the store's listener publishes it). */
-  private boolean applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
-    var r = store.applyReceipt(providerMessageId, status, at);
-    r.ifPresent(x -> ctx.metrics().receipt(x.message().message().sessionId(), x.change().status()));
+  private boolean applyReceipt(String providerMessageId, MessageStatus status, Instant at,
+      @Nullable Failure failure) {
+    var r = store.applyReceipt(providerMessageId, status, at, failure);
+    r.ifPresent(x -> {
+      MessageInfo info = x.message();
+      ctx.metrics().receipt(info.message().sessionId(), x.change().status());
+      if (x.change().status() == MessageStatus.FAILED && failure != null) {
+        // Accepted, then refused (the Cloud API reports e.g. 131026 this way): a failure like any other.
+        ctx.metrics().messageFailed(info.message().sessionId(), info.message().content().type(), failure.type());
+      }
+    });
     return r.isPresent();
   }
 

@@ -9,6 +9,7 @@ import dev.wagateway.engine.EngineSession;
 import dev.wagateway.engine.Inbound;
 import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.jid.Jid;
+import dev.wagateway.message.Failure;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.session.ReconnectPolicy;
 import dev.wagateway.session.SessionInfo;
@@ -39,7 +40,8 @@ final class ManagedSession {
   interface Hooks {
     void onSendable(ManagedSession session);
 
-    void onReceipt(ManagedSession session, String providerMessageId, MessageStatus status, Instant at);
+    void onReceipt(ManagedSession session, String providerMessageId, MessageStatus status, Instant at,
+        @Nullable Failure failure);
   }
 
   final String id;
@@ -503,7 +505,15 @@ final class ManagedSession {
       if (!stale()) {
         lastActivity = ctx.scheduler().now();
       }
-      hooks.onReceipt(ManagedSession.this, providerMessageId, status, at);
+      hooks.onReceipt(ManagedSession.this, providerMessageId, status, at, null);
+    }
+
+    @Override
+    public void onSendFailed(String providerMessageId, Failure failure, Instant at) {
+      if (!stale()) {
+        lastActivity = ctx.scheduler().now();
+      }
+      hooks.onReceipt(ManagedSession.this, providerMessageId, MessageStatus.FAILED, at, failure);
     }
   }
 

@@ -43,6 +43,28 @@ public final class Jid {
     return device == 0 ? this : new Jid(user, 0, server);
   }
 
+  /** The pattern of a business-scoped user id: country code, '.', optional "ENT.", 1 to 128 letters or digits. */
+  private static final java.util.regex.Pattern BSUID =
+      java.util.regex.Pattern.compile("[A-Z]{2}\\.(ENT\\.)?[A-Za-z0-9]{1,128}");
+
+  /**
+   * A business-scoped user id as the Cloud API gives it ({@code US.13491208655302741918}).
+   *
+   * @param field the name of the input field, used in errors
+   */
+  public static Jid ofBsuid(String field, String bsuid) {
+    if (bsuid == null || !BSUID.matcher(bsuid).matches()) {
+      throw new InvalidRecipientException(field, "a business-scoped user id is a two-letter country code, '.',"
+          + " and 1 to 128 letters or digits (e.g. US.13491208655302741918)");
+    }
+    return new Jid(bsuid, 0, JidServer.BSUID);
+  }
+
+  /** True for a business-scoped user id ({@link JidServer#BSUID}). */
+  public boolean isBsuid() {
+    return server == JidServer.BSUID;
+  }
+
   /**
    * Parses a recipient: a full JID ({@code user[:device]@server}) or a phone number in any form
    * {@link PhoneNumbers#normalize} accepts.
@@ -56,7 +78,8 @@ public final class Jid {
     String s = input.strip();
     int at = s.indexOf('@');
     if (at < 0) {
-      return ofPhone(field, s);
+      return s.length() > 3 && s.charAt(2) == '.' && Character.isLetter(s.charAt(0)) ? ofBsuid(field, s)
+          : ofPhone(field, s);
     }
     if (s.indexOf('@', at + 1) >= 0) {
       throw new InvalidRecipientException(field, "a JID has exactly one '@'");
@@ -64,12 +87,12 @@ public final class Jid {
     String domain = s.substring(at + 1);
     JidServer server = JidServer.ofDomain(domain).orElseThrow(() ->
         new InvalidRecipientException(field, "unknown JID server '" + clip(domain)
-            + "'; expected s.whatsapp.net, g.us, lid or broadcast"));
+            + "'; expected s.whatsapp.net, g.us, lid, broadcast or bsuid"));
     String local = s.substring(0, at);
     int device = 0;
     int colon = local.indexOf(':');
     if (colon >= 0) {
-      if (server == JidServer.GROUP || server == JidServer.BROADCAST) {
+      if (server == JidServer.GROUP || server == JidServer.BROADCAST || server == JidServer.BSUID) {
         throw new InvalidRecipientException(field, "a " + server.domain() + " JID has no device part");
       }
       device = parseDevice(field, local.substring(colon + 1));
@@ -80,6 +103,7 @@ public final class Jid {
       case LID -> new Jid(lidDigits(field, local), device, server);
       case GROUP -> new Jid(groupId(field, local), 0, server);
       case BROADCAST -> new Jid(broadcastId(field, local), 0, server);
+      case BSUID -> ofBsuid(field, local);
     };
   }
 
@@ -165,10 +189,15 @@ public final class Jid {
     return "+" + user;
   }
 
-  /** The form for logs: phone numbers masked ({@code 49******4567@s.whatsapp.net}). */
+  /**
+   * The form for logs: phone numbers masked ({@code 49******4567@s.whatsapp.net}), business-scoped
+   * ids too ({@code US.…2741918@bsuid}).
+   */
   @Override
   public String toString() {
-    String u = server == JidServer.USER ? PhoneNumbers.mask(user).substring(1) : user;
+    String u = server == JidServer.USER ? PhoneNumbers.mask(user).substring(1)
+        : server == JidServer.BSUID ? user.substring(0, 3) + "…" + user.substring(Math.max(3, user.length() - 4))
+        : user;
     return (device == 0 ? u : u + ":" + device) + "@" + server.domain();
   }
 

@@ -11,7 +11,13 @@ public enum JidServer {
   /** A linked identity, which hides the phone number: {@code 123456789012345@lid}. */
   LID("lid"),
   /** A broadcast list or status: {@code status@broadcast}. */
-  BROADCAST("broadcast");
+  BROADCAST("broadcast"),
+  /**
+   * A business-scoped user id (Cloud API, since 2026): a user known to one business portfolio
+   * without a phone number, {@code US.13491208655302741918@bsuid} (or {@code US.ENT.…} for a parent
+   * id). Only the Cloud API engine can address it.
+   */
+  BSUID("bsuid");
 
   private final String domain;
 

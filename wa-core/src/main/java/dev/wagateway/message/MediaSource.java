@@ -32,6 +32,16 @@ public sealed interface MediaSource {
     return new Url(uri, mime(mimeType));
   }
 
+  /**
+   * Media the provider already holds under {@code mediaId} (an id the Cloud API returned for an
+   * upload, or one an inbound message carried); sent by reference, no bytes move.
+   */
+  static MediaSource uploaded(String mediaId, String mimeType) {
+    ValidationException.require(mediaId != null && mediaId.matches("[A-Za-z0-9._-]{1,128}"), "media.id",
+        "a media id is 1 to 128 letters, digits, '.', '_' or '-'");
+    return new Uploaded(mediaId, mime(mimeType));
+  }
+
   /** Media held in memory; the array is copied. */
   static MediaSource bytes(byte[] data, String mimeType) {
     ValidationException.require(data != null && data.length > 0, "media.data", "media is empty");
@@ -62,6 +72,9 @@ public sealed interface MediaSource {
 
   /** Media the engine fetches from {@code uri}; its size is checked when fetched. */
   record Url(URI uri, String mimeType) implements MediaSource {}
+
+  /** Media held by the provider under an id (see {@link #uploaded}). */
+  record Uploaded(String mediaId, String mimeType) implements MediaSource {}
 
   /** Media in memory. */
   record Bytes(byte[] data, String mimeType) implements MediaSource {

@@ -320,14 +320,19 @@ public final class InMemoryQueueStore implements QueueStore {
   }
 
   @Override
-  public Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
+  public Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at,
+      @Nullable Failure failure) {
     String id = byProvider.get(providerMessageId);
     Entry e = id == null ? null : entry(id);
     if (e == null) {
       return Optional.empty();
     }
     synchronized (e.queue) {
-      return e.log.advance(status, at, null, "receipt").map(ch -> new Receipt(e.info(), emit(e, ch)));
+      Optional<StatusLog.Change> ch = e.log.advance(status, at, failure, "receipt");
+      if (ch.isPresent() && failure != null && status == MessageStatus.FAILED) {
+        e.lastFailure = failure;
+      }
+      return ch.map(c -> new Receipt(e.info(), emit(e, c)));
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where outbound messages wait, and the record of what happened to them. Implementations are
@@ -78,7 +79,16 @@ public interface QueueStore {
   List<StatusLog.Change> deadLetter(String id, Failure failure, Instant at);
 
   /** A receipt for a sent message, by provider id; applied only if it moves the status forward. */
-  Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at);
+  default Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
+    return applyReceipt(providerMessageId, status, at, null);
+  }
+
+  /**
+   * A receipt with the failure it reports, for a FAILED after SENT (the Cloud API's asynchronous
+   * refusals); the failure is recorded as the message's last failure. Null for other receipts.
+   */
+  Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at,
+      @Nullable Failure failure);
 
   /** A receipt that was applied, with the message it moved. */
   record Receipt(MessageInfo message, StatusLog.Change change) {}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wagateway.event.GatewayEvent;
 import dev.wagateway.jid.Jid;
 import dev.wagateway.message.Failure;
+import dev.wagateway.message.ContentJson;
 import dev.wagateway.message.MediaSource;
 import dev.wagateway.message.MessageContent;
 import java.io.UncheckedIOException;
@@ -145,17 +146,14 @@ public final class WebhookPayloads {
       ct.phoneNumbers().forEach(p -> phones.add("+" + p));
     } else if (c instanceof MessageContent.Reaction r) {
       n.put("messageId", r.targetMessageId()).put("emoji", r.emoji());
+    } else if (ContentJson.handles(c.type())) {
+      n.set(c.type(), ContentJson.write(c));
     }
     return n;
   }
 
   private static ObjectNode media(ObjectNode n, MediaSource m) {
-    n.put("mimeType", m.mimeType().toLowerCase(Locale.ROOT));
-    if (m instanceof MediaSource.Url u) {
-      n.put("url", u.uri().toString());
-    } else if (m instanceof MediaSource.Bytes b) {
-      n.put("size", b.size());
-    }
+    n.setAll(ContentJson.media(m, false));
     return n;
   }
 }

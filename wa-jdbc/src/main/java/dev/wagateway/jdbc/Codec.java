@@ -9,6 +9,7 @@ import dev.wagateway.StoreException;
 import dev.wagateway.jid.Jid;
 import dev.wagateway.message.Failure;
 import dev.wagateway.message.FailureType;
+import dev.wagateway.message.ContentJson;
 import dev.wagateway.message.MediaSource;
 import dev.wagateway.message.MessageContent;
 import dev.wagateway.message.MessageRequest;
@@ -114,6 +115,8 @@ final class Codec {
       ct.phoneNumbers().forEach(p -> phones.add("+" + p));
     } else if (c instanceof MessageContent.Reaction r) {
       n.put("targetMessageId", r.targetMessageId()).put("emoji", r.emoji());
+    } else if (ContentJson.handles(c.type())) {
+      n.set(c.type(), ContentJson.write(c));
     } else {
       throw new IllegalArgumentException("no storage form for content type " + c.type());
     }
@@ -121,12 +124,7 @@ final class Codec {
   }
 
   private static ObjectNode media(ObjectNode n, MediaSource m) {
-    n.put("mimeType", m.mimeType());
-    if (m instanceof MediaSource.Url u) {
-      n.put("url", u.uri().toString());
-    } else if (m instanceof MediaSource.Bytes b) {
-      n.put("data", Base64.getEncoder().encodeToString(b.data()));
-    }
+    n.setAll(ContentJson.media(m, true));
     return n;
   }
 
@@ -147,16 +145,19 @@ final class Codec {
         yield new MessageContent.Contact(n.get("displayName").asText(), phones);
       }
       case "reaction" -> new MessageContent.Reaction(n.get("targetMessageId").asText(), n.get("emoji").asText());
+      case "template", "buttons", "list", "choice_reply" -> ContentJson.read(type, n.get(type), "content." + type);
       default -> throw new IllegalArgumentException("unknown content type " + type);
     };
   }
 
   private static MediaSource media(JsonNode n) {
-    String mime = n.get("mimeType").asText();
-    if (n.hasNonNull("url")) {
-      return MediaSource.url(n.get("url").asText(), mime);
+    ObjectNode m = MAPPER.createObjectNode();
+    for (String k : new String[] {"mimeType", "url", "id", "data"}) {
+      if (n.hasNonNull(k)) {
+        m.set(k, n.get(k));
+      }
     }
-    return MediaSource.bytes(Base64.getDecoder().decode(n.get("data").asText()), mime);
+    return ContentJson.readMedia(m, "content.media");
   }
 
   // ---- failures ----
@@ -170,6 +171,9 @@ final class Codec {
     n.put("type", f.type().name()).put("code", f.code()).put("detail", f.detail());
     if (f.retryAfter() != null) {
       n.put("retryAfterMs", f.retryAfter().toMillis());
+    }
+    if (f.perRecipient()) {
+      n.put("perRecipient", true);
     }
     return n;
   }
@@ -191,7 +195,7 @@ final class Codec {
     }
     Duration retryAfter = n.hasNonNull("retryAfterMs") ? Duration.ofMillis(n.get("retryAfterMs").asLong()) : null;
     return new Failure(FailureType.valueOf(n.get("type").asText()), n.get("code").asText(),
-        n.get("detail").asText(), retryAfter);
+        n.get("detail").asText(), retryAfter, n.path("perRecipient").asBoolean());
   }
 
   // ---- histories: JSON lines ----

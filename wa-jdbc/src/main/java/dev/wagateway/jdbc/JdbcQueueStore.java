@@ -434,7 +434,8 @@ final class JdbcQueueStore implements QueueStore {
   }
 
   @Override
-  public Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at) {
+  public Optional<Receipt> applyReceipt(String providerMessageId, MessageStatus status, Instant at,
+      @Nullable Failure failure) {
     return tx.write("applying a receipt", c -> {
       String id;
       try (PreparedStatement ps = c.prepareStatement("SELECT id FROM wa_message WHERE provider_id = ?")) {
@@ -450,9 +451,13 @@ final class JdbcQueueStore implements QueueStore {
       if (r == null) {
         return Optional.empty();
       }
-      Optional<StatusLog.Change> ch = advance(r, status, at, null, "receipt");
+      Optional<StatusLog.Change> ch = advance(r, status, at, failure, "receipt");
       if (ch.isEmpty()) {
         return Optional.empty();
+      }
+      if (failure != null && status == MessageStatus.FAILED) {
+        update(c, "UPDATE wa_message SET last_failure = ?, failure_type = ? WHERE id = ?",
+            Codec.failure(failure), failure.type().name(), id);
       }
       // the listener sees the change before the receipt's info is read, both inside the transaction
       record(c, r, ch.get());

@@ -48,6 +48,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcWebhookOutbox outbox;
   private final JdbcSessionStore sessions;
   private final JdbcLeaseStore leases;
+  private final JdbcSeenIds seenIds;
 
   private JdbcStores(DataSource dataSource, Dialect dialect, ProcessLocks.@Nullable Share fileLock, boolean shared) {
     this.dataSource = dataSource;
@@ -55,6 +56,7 @@ public final class JdbcStores implements AutoCloseable {
     this.fileLock = fileLock;
     this.tx = new Transactions(dataSource, dialect);
     this.leases = new JdbcLeaseStore(tx);
+    this.seenIds = new JdbcSeenIds(tx);
     Fence fence = new Fence(leases);
     this.queue = new JdbcQueueStore(tx, fence, shared && dialect == Dialect.POSTGRESQL ? dataSource : null);
     this.outbox = new JdbcWebhookOutbox(tx);
@@ -84,6 +86,14 @@ public final class JdbcStores implements AutoCloseable {
     Objects.requireNonNull(ds, "dataSource");
     Dialect dialect = Dialect.of(ds);
     return new JdbcStores(ds, dialect, dialect == Dialect.SQLITE ? SqliteFileLock.acquire(ds) : null, true);
+  }
+
+  /**
+   * Ids of inbound notifications already processed (the Cloud API engine's durable
+   * de-duplication of Meta's redeliveries), shared by every instance on the database.
+   */
+  public dev.wagateway.store.SeenIds seenIds() {
+    return seenIds;
   }
 
   /** Session leases with fencing tokens, for {@code WaGatewayBuilder.ownership}. */

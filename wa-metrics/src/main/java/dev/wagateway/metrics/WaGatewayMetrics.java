@@ -87,7 +87,8 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   private @Nullable Subscription subscription;
 
   /** The limit names the dispatcher counts (docs/queue.md). */
-  static final List<String> LIMITS = List.of("session_rate", "recipient_gap", "warm_up", "new_contacts", "engine");
+  static final List<String> LIMITS = List.of("session_rate", "recipient_gap", "warm_up", "new_contacts", "engine",
+      "engine_recipient");
 
   /** With the defaults: 100 session tags, the default SLO buckets, the system clock. */
   public WaGatewayMetrics() {

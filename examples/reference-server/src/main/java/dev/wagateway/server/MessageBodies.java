@@ -2,6 +2,7 @@ package dev.wagateway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wagateway.message.ContentJson;
 import dev.wagateway.message.MediaSource;
 import dev.wagateway.message.MessageContent;
 import dev.wagateway.message.MessageRequest;
@@ -25,16 +26,19 @@ import org.jspecify.annotations.Nullable;
 final class MessageBodies {
   static final Set<String> COMMON = Set.of("to", "type", "idempotencyKey", "notBefore", "expiresAt", "priority",
       "replyTo");
-  static final Map<String, Set<String>> CONTENT_FIELDS = Map.of(
-      "text", Set.of("text", "previewUrl"),
-      "image", Set.of("media", "caption"),
-      "video", Set.of("media", "caption"),
-      "audio", Set.of("media", "voiceNote"),
-      "document", Set.of("media", "fileName", "caption"),
-      "sticker", Set.of("media", "animated"),
-      "location", Set.of("latitude", "longitude", "name", "address"),
-      "contact", Set.of("displayName", "phoneNumbers"),
-      "reaction", Set.of("targetMessageId", "emoji"));
+  static final Map<String, Set<String>> CONTENT_FIELDS = Map.ofEntries(
+      Map.entry("template", Set.of("template")),
+      Map.entry("buttons", Set.of("buttons")),
+      Map.entry("list", Set.of("list")),
+      Map.entry("text", Set.of("text", "previewUrl")),
+      Map.entry("image", Set.of("media", "caption")),
+      Map.entry("video", Set.of("media", "caption")),
+      Map.entry("audio", Set.of("media", "voiceNote")),
+      Map.entry("document", Set.of("media", "fileName", "caption")),
+      Map.entry("sticker", Set.of("media", "animated")),
+      Map.entry("location", Set.of("latitude", "longitude", "name", "address")),
+      Map.entry("contact", Set.of("displayName", "phoneNumbers")),
+      Map.entry("reaction", Set.of("targetMessageId", "emoji")));
 
   private MessageBodies() {}
 
@@ -83,37 +87,17 @@ final class MessageBodies {
       case "contact" -> new MessageContent.Contact(requireString(b, "displayName"), strings(b, "phoneNumbers"));
       case "reaction" -> new MessageContent.Reaction(requireString(b, "targetMessageId"),
           java.util.Objects.requireNonNullElse(optString(b, "emoji"), "")); // empty removes a reaction
+      case "template", "buttons", "list" -> ContentJson.read(type, b.get(type), type);
       default -> throw new IllegalStateException(type);
     };
   }
 
-  /** {"url": "https://...", "mimeType": "image/jpeg"} or {"data": "<base64>", "mimeType": ...}. */
+  /**
+   * {"url": "https://...", "mimeType": "image/jpeg"}, {"id": "<provider media id>", "mimeType": ...}
+   * or {"data": "<base64>", "mimeType": ...}.
+   */
   private static MediaSource media(ObjectNode b) {
-    JsonNode m = b.get("media");
-    if (m == null || !m.isObject()) {
-      throw ApiException.badRequest("media", "an object with url or data (base64), and mimeType");
-    }
-    ObjectNode o = (ObjectNode) m;
-    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!Set.of("url", "data", "mimeType").contains(f)) {
-        throw ApiException.badRequest("media." + f, "unknown field; media has url or data, and mimeType");
-      }
-    }
-    String mime = requireString(o, "mimeType", "media.mimeType");
-    String url = optString(o, "url", "media.url");
-    String data = optString(o, "data", "media.data");
-    if ((url == null) == (data == null)) {
-      throw ApiException.badRequest("media", "give exactly one of media.url and media.data");
-    }
-    if (url != null) {
-      return MediaSource.url(url, mime);
-    }
-    try {
-      return MediaSource.bytes(Base64.getDecoder().decode(data), mime);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("media.data", "not valid base64");
-    }
+    return ContentJson.readMedia(b.get("media"), "media");
   }
 
   static String requireString(ObjectNode b, String field) {

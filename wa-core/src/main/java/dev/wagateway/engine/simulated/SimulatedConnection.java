@@ -281,6 +281,16 @@ final class SimulatedConnection implements EngineConnection {
   }
 
   @Override
+  public CompletionStage<Void> markRead(Jid chat, String messageId, boolean typing) {
+    if (state != State.CONNECTED) {
+      return CompletableFuture.failedFuture(new EngineSendException(
+          Failure.of(FailureType.TRANSIENT, "not_connected", "the connection is not open")));
+    }
+    network.recordReadMark(new SimulatedNetwork.ReadMark(sessionId(), chat, messageId, typing));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
   public void close() {
     shutDown();
   }

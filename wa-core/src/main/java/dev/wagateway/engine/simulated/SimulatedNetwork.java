@@ -286,6 +286,20 @@ public final class SimulatedNetwork {
   }
 
   /** Sessions linked to {@code phone} (its other devices), other than {@code exceptSession}. */
+  /** A read mark a session sent (see {@link dev.wagateway.WaGateway#markRead}). */
+  public record ReadMark(String sessionId, Jid chat, String messageId, boolean typing) {}
+
+  private final List<ReadMark> readMarks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  void recordReadMark(ReadMark mark) {
+    readMarks.add(mark);
+  }
+
+  /** The read marks sessions sent, oldest first. */
+  public List<ReadMark> readMarks() {
+    return List.copyOf(readMarks);
+  }
+
   synchronized List<String> linkedSessions(String phone, String exceptSession) {
     Set<String> tokens = devicesByPhone.getOrDefault(phone, Set.of());
     List<String> out = new ArrayList<>(tokens.size());
