@@ -1,0 +1,230 @@
+package dev.wagateway.cloudapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wagateway.SessionNotFoundException;
+import dev.wagateway.ValidationException;
+import dev.wagateway.cloudapi.GraphClient.GraphException;
+import dev.wagateway.engine.Engine;
+import dev.wagateway.engine.EngineConnection;
+import dev.wagateway.engine.EngineListener;
+import dev.wagateway.engine.EngineSession;
+import dev.wagateway.message.MediaKind;
+import dev.wagateway.store.InMemorySeenIds;
+import dev.wagateway.store.SeenIds;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The official WhatsApp Business Cloud API behind the gateway's {@link Engine} SPI. Each session
+ * sends from one business phone number ({@link CloudApiConfig#accounts()}); it is CONNECTED once
+ * the Graph API confirmed the number with the token. Inbound messages and statuses arrive through
+ * Meta's webhook: mount {@link #webhookHandler()} at the callback URL configured in the Meta app.
+ *
+ * <pre>{@code
+ * CloudApiEngine engine = CloudApiEngine.builder(CloudApiConfig.builder()
+ *         .appSecret(System.getenv("META_APP_SECRET")).verifyToken(System.getenv("META_VERIFY_TOKEN"))
+ *         .account("sales", "106540352242922", System.getenv("META_TOKEN")).build())
+ *     .seenIds(jdbcStores.seenIds()).build();
+ * WaGateway gw = WaGateway.builder().engine(engine).build();
+ * }</pre>
+ */
+public final class CloudApiEngine implements Engine {
+  private final CloudApiConfig config;
+  private final GraphClient graph;
+  private final SeenIds seen;
+  private final Clock clock;
+  private final ConcurrentMap<String, CloudApiConnection> byPhoneNumberId = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, CloudApiConnection> lastByPhoneNumberId = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, AccountStatus> status = new ConcurrentHashMap<>();
+  private final CloudApiWebhookHandler webhooks;
+
+  private CloudApiEngine(Builder b) {
+    this.config = b.config;
+    this.clock = b.clock;
+    this.seen = b.seenIds;
+    HttpClient http = b.http != null ? b.http
+        : HttpClient.newBuilder().connectTimeout(config.connectTimeout()).followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    this.graph = new GraphClient(http, config);
+    this.webhooks = new CloudApiWebhookHandler(this);
+  }
+
+  public static Builder builder(CloudApiConfig config) {
+    return new Builder(config);
+  }
+
+  @Override
+  public String name() {
+    return "cloudapi";
+  }
+
+  @Override
+  public EngineConnection open(EngineSession session, EngineListener listener) {
+    return new CloudApiConnection(this, session, listener);
+  }
+
+  /** The handler for Meta's webhook (verification GET and signed POSTs), framework-neutral. */
+  public CloudApiWebhookHandler webhookHandler() {
+    return webhooks;
+  }
+
+  /** What the last Graph API check said of each configured account, by session id. */
+  public Map<String, AccountStatus> accountStatus() {
+    return new TreeMap<>(status);
+  }
+
+  /**
+   * The last check of one account: whether the token worked, the number's quality rating
+   * (GREEN, YELLOW, RED or UNKNOWN) and the last error, for health checks and status pages.
+   */
+  public record AccountStatus(String sessionId, String phoneNumberId, boolean tokenValid,
+      @Nullable String qualityRating, @Nullable String verifiedName, @Nullable String lastError, Instant checkedAt) {
+
+    /** True when the token works and the quality rating is not RED. */
+    public boolean healthy() {
+      return tokenValid && !"RED".equalsIgnoreCase(qualityRating);
+    }
+  }
+
+  /** Media bytes fetched from the Cloud API, with the type and checksum Meta gave. */
+  public record DownloadedMedia(String mediaId, String mimeType, @Nullable String sha256, byte[] data) {
+    @Override
+    public String toString() {
+      return "DownloadedMedia[" + mediaId + ", " + mimeType + ", " + data.length + " bytes]";
+    }
+  }
+
+  /**
+   * Downloads inbound media: looks up its URL ({@code GET /{media-id}}), then fetches it with the
+   * token, at most {@code kind}'s size limit. The URL expires within minutes; if the fetch is
+   * refused as expired (401/403/404) the URL is looked up once more and fetched again.
+   */
+  public CompletableFuture<DownloadedMedia> downloadMedia(String sessionId, String mediaId, MediaKind kind) {
+    CloudApiConfig.Account a = config.account(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    ValidationException.require(mediaId != null && mediaId.matches("[A-Za-z0-9._-]{1,128}"), "mediaId",
+        "a media id is 1 to 128 letters, digits, '.', '_' or '-'");
+    long max = kind == MediaKind.STICKER ? MediaKind.ANIMATED_STICKER_MAX_BYTES : kind.maxBytes();
+    return fetch(a, mediaId, max).handle((m, err) -> {
+      Throwable t = err != null && err.getCause() != null ? err.getCause() : err;
+      if (t instanceof GraphException ge && !ge.network && (ge.status == 401 || ge.status == 403 || ge.status == 404)
+          && ge.error == null) {
+        return fetch(a, mediaId, max); // the URL expired between lookup and fetch: once more
+      }
+      return err != null ? CompletableFuture.<DownloadedMedia>failedFuture(t) : CompletableFuture.completedFuture(m);
+    }).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<DownloadedMedia> fetch(CloudApiConfig.Account a, String mediaId, long max) {
+    return graph.get(mediaId + "?phone_number_id=" + a.phoneNumberId(), a.accessToken()).thenCompose(info -> {
+      String url = info.path("url").asText("");
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new GraphException(200, null, null, false, "the media lookup gave no usable URL", null);
+      }
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+        throw new GraphException(200, null, null, false, "the media lookup gave no usable URL", null);
+      }
+      long size = info.path("file_size").asLong(-1);
+      if (size > max) {
+        throw new GraphClient.MediaTooLargeException(max);
+      }
+      String mime = info.path("mime_type").asText("application/octet-stream");
+      String sha = info.hasNonNull("sha256") ? info.get("sha256").asText() : null;
+      return graph.download(uri, a.accessToken(), max).thenApply(b -> new DownloadedMedia(mediaId, mime, sha, b));
+    });
+  }
+
+  // ---- for the connection and the webhook handler ----
+
+  CloudApiConfig config() {
+    return config;
+  }
+
+  GraphClient graph() {
+    return graph;
+  }
+
+  SeenIds seen() {
+    return seen;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  void register(String phoneNumberId, CloudApiConnection c) {
+    byPhoneNumberId.put(phoneNumberId, c);
+    lastByPhoneNumberId.put(phoneNumberId, c);
+  }
+
+  /** The last connection of a number, connected or not (statuses go to it while it reconnects). */
+  Optional<CloudApiConnection> lastConnection(String phoneNumberId) {
+    return Optional.ofNullable(lastByPhoneNumberId.get(phoneNumberId));
+  }
+
+  void unregister(String phoneNumberId, CloudApiConnection c) {
+    byPhoneNumberId.remove(phoneNumberId, c);
+  }
+
+  Optional<CloudApiConnection> connection(String phoneNumberId) {
+    return Optional.ofNullable(byPhoneNumberId.get(phoneNumberId));
+  }
+
+  void checked(String sessionId, String phoneNumberId, boolean tokenValid, @Nullable JsonNode info,
+      @Nullable String error) {
+    AccountStatus old = status.get(sessionId);
+    String quality = info != null && info.hasNonNull("quality_rating") ? info.get("quality_rating").asText()
+        : old == null ? null : old.qualityRating();
+    String name = info != null && info.hasNonNull("verified_name") ? info.get("verified_name").asText()
+        : old == null ? null : old.verifiedName();
+    status.put(sessionId, new AccountStatus(sessionId, phoneNumberId, tokenValid, quality, name, error, now()));
+  }
+
+  public static final class Builder {
+    private final CloudApiConfig config;
+    private SeenIds seenIds = new InMemorySeenIds();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable HttpClient http;
+
+    private Builder(CloudApiConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Where inbound ids are remembered against Meta's redeliveries; the default keeps them in
+     * memory only. Use {@code JdbcStores.seenIds()} so that a restart does not forget them.
+     */
+    public Builder seenIds(SeenIds seenIds) {
+      this.seenIds = Objects.requireNonNull(seenIds, "seenIds");
+      return this;
+    }
+
+    /** The clock for ack times and seen-id expiry (tests pass a virtual one). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** An HTTP client of your own (proxy, TLS settings); the default is the JDK's. */
+    public Builder httpClient(HttpClient http) {
+      this.http = Objects.requireNonNull(http, "http");
+      return this;
+    }
+
+    public CloudApiEngine build() {
+      return new CloudApiEngine(this);
+    }
+  }
+}
