@@ -111,8 +111,9 @@ final class CloudApiConnection implements EngineConnection {
         return;
       }
     }
-    end(new Disconnect(Disconnect.Kind.CONNECT_FAILED, ge == null || ge.error == null ? "unreachable"
-        : String.valueOf(ge.error.code()), "checking the phone number failed: " + what));
+    String code = ge == null || ge.network ? "unreachable" : ge.error == null ? "http_" + ge.status
+        : String.valueOf(ge.error.code());
+    end(new Disconnect(Disconnect.Kind.CONNECT_FAILED, code, "checking the phone number failed: " + what));
   }
 
   private void warnOnQuality(JsonNode info) {

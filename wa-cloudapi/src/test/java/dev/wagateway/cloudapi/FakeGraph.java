@@ -102,7 +102,7 @@ final class FakeGraph implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     byte[] body = x.getRequestBody().readAllBytes();
     String full = x.getRequestURI().getPath();
-    String path = full.replaceFirst("^/v[0-9.]+/", "");
+    String path = full.replaceFirst("^/v[0-9.]+/", "").replaceFirst("^/", "");
     String query = x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery();
     calls.add(new Call(x.getRequestMethod(), full, query, Map.copyOf(x.getRequestHeaders()), body));
     Answer a = answer(x, path, body);

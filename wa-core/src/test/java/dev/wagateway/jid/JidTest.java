@@ -54,4 +54,21 @@ class JidTest {
         .isInstanceOf(InvalidRecipientException.class)
         .hasMessageStartingWith("to: ");
   }
+
+  @Test
+  void businessScopedUserIdsParseWithOrWithoutTheirServerAndAreMaskedInLogs() {
+    Jid a = Jid.parse("US.13491208655302741918");
+    assertThat(a.isBsuid()).isTrue();
+    assertThat(a.asString()).isEqualTo("US.13491208655302741918@bsuid");
+    assertThat(Jid.parse("US.13491208655302741918@bsuid")).isEqualTo(a);
+    assertThat(Jid.parse("US.ENT.11815799212886844830").user()).isEqualTo("US.ENT.11815799212886844830");
+    assertThat(a.toString()).doesNotContain("1349120865530").startsWith("US.").endsWith("1918@bsuid");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Jid.parse("to", "us.123"))
+        .isInstanceOf(dev.wagateway.InvalidRecipientException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Jid.parse("to", "US.12:3@bsuid"))
+        .hasMessageContaining("no device part");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Jid.parse("to", "US." + "1".repeat(129)))
+        .hasMessageContaining("business-scoped");
+    assertThat(Jid.parse("+49 170 1234567").isUser()).as("phone numbers are unchanged").isTrue();
+  }
 }

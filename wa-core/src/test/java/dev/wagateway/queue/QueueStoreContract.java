@@ -200,6 +200,26 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void aFailureReportedAfterSentIsRecordedWithItsReasonButNotAfterDelivery() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491702222222");
+    claimIds("s", T0, 2);
+    sendOk(a.id(), T0);
+    sendOk(b.id(), T0);
+    Failure late = Failure.of(FailureType.RECIPIENT_INVALID, "131026", "undeliverable");
+    var r = store.applyReceipt("P-" + a.id(), MessageStatus.FAILED, T0.plusSeconds(5), late);
+    assertThat(r).isPresent();
+    assertThat(r.get().change().failure()).isEqualTo(late);
+    var info = store.get(a.id()).orElseThrow();
+    assertThat(info.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(info.lastFailure()).isEqualTo(late);
+    assertThat(info.history().get(info.history().size() - 1).failure()).isEqualTo(late);
+    store.applyReceipt("P-" + b.id(), MessageStatus.DELIVERED, T0.plusSeconds(1));
+    assertThat(store.applyReceipt("P-" + b.id(), MessageStatus.FAILED, T0.plusSeconds(5), late)).isEmpty();
+    assertThat(store.get(b.id()).orElseThrow().lastFailure()).isNull();
+  }
+
+  @Test
   void retryRecordsFailedThenQueued() {
     OutboundMessage a = put("s", "+491701111111");
     claimIds("s", T0, 1);
