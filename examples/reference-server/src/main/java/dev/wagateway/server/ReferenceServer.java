@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.wagateway.ValidationException;
 import dev.wagateway.WaGateway;
 import dev.wagateway.WaGatewayBuilder;
+import dev.wagateway.cloudapi.CloudApiEngine;
+import dev.wagateway.cloudapi.CloudApiWebhookHandler;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.event.SubscribeOptions;
 import dev.wagateway.health.GatewayChecks;
@@ -27,6 +29,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -48,6 +51,9 @@ public final class ReferenceServer implements AutoCloseable {
   private final ServerConfig config;
   private final TaskScheduler scheduler;
   private final SimulatedNetwork network;
+  private final @Nullable CloudApiEngine cloudApi;
+  /** Where Meta posts Cloud API notifications (the callback URL of the Meta app's webhook). */
+  public static final String CLOUDAPI_WEBHOOK_PATH = "/webhooks/cloudapi";
   private final WaGateway gateway;
   private final WaGatewayMetrics metrics;
   private final PrometheusMeterRegistry registry;
@@ -65,18 +71,20 @@ public final class ReferenceServer implements AutoCloseable {
     this.config = config;
     ObjectMapper json = new ObjectMapper();
     this.scheduler = TaskScheduler.system("wa-gateway", 2);
-    // ServerConfig admits only the simulated engine until wa-cloudapi and wa-web land
     this.network = new SimulatedNetwork(scheduler);
     this.deliverer = config.webhookClient().equals("hc5")
         ? Hc5WebhookDeliverer.builder().allowPrivateNetworks(config.webhookAllowPrivate()).build()
         : HttpWebhookDeliverer.builder().allowPrivateNetworks(config.webhookAllowPrivate()).build();
     this.metrics = WaGatewayMetrics.builder().build();
     PairingState pairing = new PairingState();
-    WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+    this.storage = Storage.open(config);
+    this.cloudApi = config.cloudApi() == null ? null
+        : CloudApiEngine.builder(config.cloudApi()).seenIds(storage.seenIds()).build();
+    WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler)
+        .engine(cloudApi != null ? cloudApi : network.engine())
         .queue(QueueConfig.defaults().withPacing(config.pacing())).webhookDeliverer(deliverer)
         .metricsTracker(metrics.tracker()).maxSessions(config.maxSessions())
         .shutdownTimeout(config.shutdownTimeout());
-    this.storage = Storage.open(config);
     storage.apply(b);
     if (storage.simulatedDeviceSecret() != null) {
       network.rememberDevices(storage.simulatedDeviceSecret());
@@ -100,7 +108,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     ApiKeys keys = new ApiKeys(config.apiKeys());
     this.router = new Api(gateway, new JsonViews(json), pairing, deliverer,
-        config.devEndpoints() ? network : null, Clock.systemUTC()).routes(new Router());
+        config.devEndpoints() && cloudApi == null ? network : null, Clock.systemUTC()).routes(new Router());
     // Without TCP_NODELAY a response written as headers then body waits for the client's delayed
     // ACK (about 40 ms a request, measured). The JDK reads this once, when its first server starts.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -121,6 +129,11 @@ public final class ReferenceServer implements AutoCloseable {
     HttpContext healthCtx = http.createContext("/health", new HealthHttpHandler(health, false,
         x -> keys.authenticate(ApiHandler.presentedKey(x)) != null));
     healthCtx.getFilters().add(HttpServerMetrics.filter(registry));
+    if (cloudApi != null) {
+      // Meta's callback URL: not behind an API key (Meta cannot send one); the app secret's signature guards it.
+      http.createContext(CLOUDAPI_WEBHOOK_PATH, x -> cloudApiWebhook(x, cloudApi.webhookHandler()))
+          .getFilters().add(HttpServerMetrics.filter(registry));
+    }
     http.createContext("/openapi.yaml", x -> resource(x, "/openapi.yaml", "application/yaml"));
     http.createContext("/", x -> {
       String p = x.getRequestURI().getPath();
@@ -131,6 +144,27 @@ public final class ReferenceServer implements AutoCloseable {
       }
     });
     this.events = new EventStreamServer(new InetSocketAddress(config.host(), config.wsPort()), keys);
+  }
+
+  private void cloudApiWebhook(HttpExchange x, CloudApiWebhookHandler handler) throws IOException {
+    try (x) {
+      int max = config.cloudApi().maxWebhookBodyBytes();
+      byte[] body = x.getRequestBody().readNBytes(max + 1);
+      java.util.Map<String, String> headers = new java.util.HashMap<>();
+      x.getRequestHeaders().forEach((k, v) -> {
+        if (!v.isEmpty()) {
+          headers.put(k, v.get(0));
+        }
+      });
+      CloudApiWebhookHandler.Response r = handler.handle(new CloudApiWebhookHandler.Request(x.getRequestMethod(),
+          x.getRequestURI().getRawQuery(), headers, body));
+      byte[] out = r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      x.getResponseHeaders().set("Content-Type", r.contentType());
+      x.sendResponseHeaders(r.status(), out.length == 0 ? -1 : out.length);
+      if (out.length > 0) {
+        x.getResponseBody().write(out);
+      }
+    }
   }
 
   /** Starts the gateway, the HTTP server and the event stream. */

@@ -52,14 +52,16 @@ public record ServerConfig(
     @Nullable String encryptionKey,
     boolean jsonLogs,
     Duration shutdownTimeout,
-    int maxSessions) {
+    int maxSessions,
+    dev.wagateway.cloudapi.@Nullable CloudApiConfig cloudApi) {
 
   /** The key the README documents; only used when WA_API_KEYS is not set, with a warning. */
   public static final String DEV_ADMIN_KEY = "dev-admin-key-change-me";
   static final Set<String> KNOWN = Set.of("WA_HOST", "WA_PORT", "WA_WS_PORT", "WA_API_KEYS", "WA_ENGINE",
       "WA_STORE", "WA_DB_PATH", "WA_DB_URL", "WA_DB_USER", "WA_DB_PASSWORD", "WA_INSTANCE_ID", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
-      "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG");
+      "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG", "WA_CLOUDAPI_ACCOUNTS",
+      "WA_CLOUDAPI_APP_SECRET", "WA_CLOUDAPI_VERIFY_TOKEN", "WA_CLOUDAPI_BASE_URL", "WA_CLOUDAPI_API_VERSION");
 
   /** True when no key was configured and {@link #DEV_ADMIN_KEY} is accepted. */
   public boolean usesDevKey() {
@@ -95,7 +97,8 @@ public record ServerConfig(
       }
     });
     Values r = new Values(all);
-    String engine = r.oneOf("WA_ENGINE", "simulated", Set.of("simulated"));
+    String engine = r.oneOf("WA_ENGINE", "simulated", Set.of("simulated", "cloudapi"));
+    dev.wagateway.cloudapi.CloudApiConfig cloudApi = engine.equals("cloudapi") ? cloudApi(r) : null;
     PacingPolicy pacing = PacingPolicy.defaults()
         .withRate(r.decimal("WA_PACING_RATE", PacingPolicy.DEFAULT_RATE_PER_SECOND, 0, 1000),
             r.integer("WA_PACING_BURST", PacingPolicy.DEFAULT_BURST, 1, 10_000))
@@ -147,7 +150,38 @@ public record ServerConfig(
         encryptionKey,
         logFormat.equals("json"),
         r.duration("WA_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
-        r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000));
+        r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000),
+        cloudApi);
+  }
+
+  /**
+   * WA_ENGINE=cloudapi: WA_CLOUDAPI_ACCOUNTS is {@code session=phoneNumberId:accessToken}, several
+   * separated by commas; the app secret and verify token come from their own settings.
+   */
+  private static dev.wagateway.cloudapi.CloudApiConfig cloudApi(Values r) {
+    String secret = r.raw("WA_CLOUDAPI_APP_SECRET");
+    String verify = r.raw("WA_CLOUDAPI_VERIFY_TOKEN");
+    String accounts = r.raw("WA_CLOUDAPI_ACCOUNTS");
+    ValidationException.require(secret != null, "WA_CLOUDAPI_APP_SECRET",
+        "WA_ENGINE=cloudapi needs the Meta app's secret (it signs the webhook posts)");
+    ValidationException.require(verify != null, "WA_CLOUDAPI_VERIFY_TOKEN",
+        "WA_ENGINE=cloudapi needs the verify token set in the Meta app's webhook settings");
+    ValidationException.require(accounts != null && !accounts.isBlank(), "WA_CLOUDAPI_ACCOUNTS",
+        "WA_ENGINE=cloudapi needs at least one session=phoneNumberId:accessToken");
+    dev.wagateway.cloudapi.CloudApiConfig.Builder b = dev.wagateway.cloudapi.CloudApiConfig.builder()
+        .appSecret(secret).verifyToken(verify)
+        .baseUrl(r.string("WA_CLOUDAPI_BASE_URL", "https://graph.facebook.com"))
+        .apiVersion(r.string("WA_CLOUDAPI_API_VERSION", dev.wagateway.cloudapi.CloudApiConfig.DEFAULT_API_VERSION));
+    for (String entry : accounts.split(",")) {
+      String e = entry.strip();
+      int eq = e.indexOf('=');
+      int colon = e.indexOf(':', eq + 1);
+      ValidationException.require(eq > 0 && colon > eq + 1 && colon < e.length() - 1, "WA_CLOUDAPI_ACCOUNTS",
+          "each entry is session=phoneNumberId:accessToken (entry " + e.substring(0, Math.max(0, Math.min(eq, 20)))
+              + "… is not)");
+      b.account(e.substring(0, eq), e.substring(eq + 1, colon), e.substring(colon + 1));
+    }
+    return b.build();
   }
 
   @Override

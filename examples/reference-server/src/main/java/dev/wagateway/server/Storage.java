@@ -175,6 +175,11 @@ final class Storage implements AutoCloseable {
     }
   }
 
+  /** Where the Cloud API engine remembers inbound ids: the database when there is one. */
+  dev.wagateway.store.SeenIds seenIds() {
+    return stores != null ? stores.seenIds() : new dev.wagateway.store.InMemorySeenIds();
+  }
+
   boolean durable() {
     return stores != null;
   }

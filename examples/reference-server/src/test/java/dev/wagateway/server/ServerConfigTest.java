@@ -29,7 +29,7 @@ class ServerConfigTest {
   void everyBadValueNamesItsVariable() {
     assertBad(Map.of("WA_PORT", "eighty"), "WA_PORT", "whole number");
     assertBad(Map.of("WA_PORT", "70000"), "WA_PORT", "between 0 and 65535");
-    assertBad(Map.of("WA_ENGINE", "cloud"), "WA_ENGINE", "one of [simulated]");
+    assertBad(Map.of("WA_ENGINE", "cloud"), "WA_ENGINE", "cloudapi");
     assertBad(Map.of("WA_RECIPIENT_GAP", "soon"), "WA_RECIPIENT_GAP", "duration");
     assertBad(Map.of("WA_DEV_ENDPOINTS", "maybe"), "WA_DEV_ENDPOINTS", "true or false");
     assertBad(Map.of("WA_PACING_RATE", "-1"), "WA_PACING_RATE", "between");
