@@ -63,6 +63,11 @@ public final class CloudApiWebhookHandler {
     }
   }
 
+  /** The largest body accepted; read at most one byte more than this from the request. */
+  public int maxBodyBytes() {
+    return engine.config().maxWebhookBodyBytes();
+  }
+
   public Response handle(Request r) {
     return switch (r.method().toUpperCase(Locale.ROOT)) {
       case "GET" -> verify(r);

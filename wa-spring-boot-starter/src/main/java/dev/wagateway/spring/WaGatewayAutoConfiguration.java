@@ -56,7 +56,8 @@ public final class WaGatewayAutoConfiguration {
     SimulatedNetwork n = network.getIfAvailable();
     if (n == null) {
       throw new ValidationException("wa.engine", "unknown engine '" + properties.getEngine()
-          + "': this version knows 'simulated'; or define an Engine bean");
+          + "': this version knows 'simulated' and 'cloudapi' (with wa-cloudapi on the class path); or define an"
+          + " Engine bean");
     }
     return n.engine();
   }

@@ -70,6 +70,13 @@ public class WaProperties {
 
   private final Alerting alerting = new Alerting();
 
+  private final CloudApi cloudapi = new CloudApi();
+
+  /** {@code wa.cloudapi.*}: the Cloud API engine ({@code wa.engine=cloudapi}). */
+  public CloudApi getCloudapi() {
+    return cloudapi;
+  }
+
   public String getEngine() {
     return engine;
   }
@@ -139,6 +146,122 @@ public class WaProperties {
   public String toString() {
     return "WaProperties[engine=" + engine + ", sessions=" + sessions + ", encryption="
         + (encryptionKey == null ? "off" : "on") + ", webhooks=" + webhooks.subscriptions.size() + " subscriptions]";
+  }
+
+  /** The Cloud API engine: Meta app credentials, Graph API address, the number of each session. */
+  public static class CloudApi {
+    /** The Meta app's secret: it signs webhook posts (X-Hub-Signature-256). */
+    private @Nullable String appSecret;
+
+    /** The verify token of the webhook verification handshake, as set in the Meta app. */
+    private @Nullable String verifyToken;
+
+    /** The Graph API host. */
+    private String baseUrl = "https://graph.facebook.com";
+
+    /** The Graph API version. */
+    private String apiVersion = "v26.0";
+
+    /** Where Meta's webhook is served (needs spring-webmvc); empty to mount it yourself. */
+    private String webhookPath = "/webhooks/cloudapi";
+
+    /** How long inbound ids are remembered against Meta's redeliveries. */
+    private Duration seenIdTtl = Duration.ofDays(8);
+
+    /** The phone number each session sends from, by session id. */
+    private java.util.Map<String, Account> accounts = new java.util.LinkedHashMap<>();
+
+    public @Nullable String getAppSecret() {
+      return appSecret;
+    }
+
+    public void setAppSecret(@Nullable String appSecret) {
+      this.appSecret = appSecret;
+    }
+
+    public @Nullable String getVerifyToken() {
+      return verifyToken;
+    }
+
+    public void setVerifyToken(@Nullable String verifyToken) {
+      this.verifyToken = verifyToken;
+    }
+
+    public String getBaseUrl() {
+      return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    public String getApiVersion() {
+      return apiVersion;
+    }
+
+    public void setApiVersion(String apiVersion) {
+      this.apiVersion = apiVersion;
+    }
+
+    public String getWebhookPath() {
+      return webhookPath;
+    }
+
+    public void setWebhookPath(String webhookPath) {
+      this.webhookPath = webhookPath;
+    }
+
+    public Duration getSeenIdTtl() {
+      return seenIdTtl;
+    }
+
+    public void setSeenIdTtl(Duration seenIdTtl) {
+      this.seenIdTtl = seenIdTtl;
+    }
+
+    public java.util.Map<String, Account> getAccounts() {
+      return accounts;
+    }
+
+    public void setAccounts(java.util.Map<String, Account> accounts) {
+      this.accounts = accounts;
+    }
+
+    /** Never prints the secret, the verify token or access tokens. */
+    @Override
+    public String toString() {
+      return "CloudApi[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", accounts=" + accounts.keySet() + "]";
+    }
+
+    /** One session's business phone number. */
+    public static class Account {
+      /** The phone number id Meta shows for the number (digits). */
+      private @Nullable String phoneNumberId;
+
+      /** A system user access token that may send from the number. */
+      private @Nullable String accessToken;
+
+      public @Nullable String getPhoneNumberId() {
+        return phoneNumberId;
+      }
+
+      public void setPhoneNumberId(@Nullable String phoneNumberId) {
+        this.phoneNumberId = phoneNumberId;
+      }
+
+      public @Nullable String getAccessToken() {
+        return accessToken;
+      }
+
+      public void setAccessToken(@Nullable String accessToken) {
+        this.accessToken = accessToken;
+      }
+
+      @Override
+      public String toString() {
+        return "Account[phoneNumberId=" + phoneNumberId + ", accessToken=<redacted>]";
+      }
+    }
   }
 
   /** The outbound queue. */

@@ -148,8 +148,7 @@ public final class ReferenceServer implements AutoCloseable {
 
   private void cloudApiWebhook(HttpExchange x, CloudApiWebhookHandler handler) throws IOException {
     try (x) {
-      int max = config.cloudApi().maxWebhookBodyBytes();
-      byte[] body = x.getRequestBody().readNBytes(max + 1);
+      byte[] body = x.getRequestBody().readNBytes(handler.maxBodyBytes() + 1);
       java.util.Map<String, String> headers = new java.util.HashMap<>();
       x.getRequestHeaders().forEach((k, v) -> {
         if (!v.isEmpty()) {
