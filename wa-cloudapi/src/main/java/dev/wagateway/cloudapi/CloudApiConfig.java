@@ -33,6 +33,8 @@ public record CloudApiConfig(
     Duration throughputBackoff,
     Duration pairRateBackoff,
     Duration accountRateBackoff,
+    Duration keepAliveInterval,
+    Duration accountCheckInterval,
     Map<String, Account> accounts) {
 
   /** The Graph API version used unless configured (Meta's current one in December 2026). */
@@ -99,6 +101,8 @@ public record CloudApiConfig(
     private Duration throughputBackoff = Duration.ofSeconds(5);
     private Duration pairRateBackoff = Duration.ofSeconds(60);
     private Duration accountRateBackoff = Duration.ofMinutes(1);
+    private Duration keepAliveInterval = Duration.ofSeconds(30);
+    private Duration accountCheckInterval = Duration.ofMinutes(5);
     private final Map<String, Account> accounts = new LinkedHashMap<>();
 
     private Builder() {}
@@ -164,6 +168,21 @@ public record CloudApiConfig(
       return this;
     }
 
+    /**
+     * How often a connected session reports itself alive to the watchdog. The Cloud API has no
+     * socket that could go silent; keep this below the watchdog's silence timeout (90 s by default).
+     */
+    public Builder keepAliveInterval(Duration d) {
+      this.keepAliveInterval = d;
+      return this;
+    }
+
+    /** How often a connected session checks its number and token with the Graph API (quality, revoked tokens). */
+    public Builder accountCheckInterval(Duration d) {
+      this.accountCheckInterval = d;
+      return this;
+    }
+
     /** The session {@code sessionId} sends from {@code phoneNumberId} with {@code accessToken}. */
     public Builder account(String sessionId, String phoneNumberId, String accessToken) {
       SessionId.validate("cloudapi.accounts.sessionId", sessionId);
@@ -195,9 +214,12 @@ public record CloudApiConfig(
       positive(throughputBackoff, "cloudapi.throughputBackoff");
       positive(pairRateBackoff, "cloudapi.pairRateBackoff");
       positive(accountRateBackoff, "cloudapi.accountRateBackoff");
+      positive(keepAliveInterval, "cloudapi.keepAliveInterval");
+      positive(accountCheckInterval, "cloudapi.accountCheckInterval");
       ValidationException.require(maxWebhookBodyBytes >= 1024, "cloudapi.maxWebhookBodyBytes", "at least 1024");
       return new CloudApiConfig(uri, apiVersion, appSecret, verifyToken, requestTimeout, connectTimeout, seenIdTtl,
-          maxWebhookBodyBytes, throughputBackoff, pairRateBackoff, accountRateBackoff, accounts);
+          maxWebhookBodyBytes, throughputBackoff, pairRateBackoff, accountRateBackoff, keepAliveInterval,
+          accountCheckInterval, accounts);
     }
 
     private static void positive(Duration d, String field) {

@@ -40,6 +40,8 @@ final class CloudApiConnection implements EngineConnection {
   private final EngineListener listener;
   private final CloudApiConfig.@Nullable Account account;
   private volatile boolean connected;
+  private volatile dev.wagateway.time.TaskScheduler.@Nullable Cancellable keepAlive;
+  private volatile dev.wagateway.time.TaskScheduler.@Nullable Cancellable accountCheck;
   private volatile boolean closed;
 
   CloudApiConnection(CloudApiEngine engine, EngineSession session, EngineListener listener) {
@@ -84,6 +86,15 @@ final class CloudApiConnection implements EngineConnection {
       warnOnQuality(info);
       engine.register(account.phoneNumberId(), this);
       connected = true;
+      // Nothing goes silent on HTTP: tell the watchdog the session lives, and re-check the account now and then.
+      keepAlive = engine.scheduler().scheduleAtFixedRate(engine.config().keepAliveInterval(),
+          engine.config().keepAliveInterval(), () -> {
+            if (isConnected()) {
+              listener.onActivity();
+            }
+          });
+      accountCheck = engine.scheduler().scheduleAtFixedRate(engine.config().accountCheckInterval(),
+          engine.config().accountCheckInterval(), this::probe);
       if (session.credentials() == null) {
         // Nothing secret is stored: the token stays in the configuration, the store keeps which number.
         ObjectNode cred = GraphClient.JSON.createObjectNode().put("engine", "cloudapi")
@@ -252,6 +263,14 @@ final class CloudApiConnection implements EngineConnection {
   public void close() {
     closed = true;
     connected = false;
+    var k = keepAlive;
+    var a = accountCheck;
+    if (k != null) {
+      k.cancel();
+    }
+    if (a != null) {
+      a.cancel();
+    }
     if (account != null) {
       engine.unregister(account.phoneNumberId(), this);
     }

@@ -11,10 +11,11 @@ import dev.wagateway.engine.EngineSession;
 import dev.wagateway.message.MediaKind;
 import dev.wagateway.store.InMemorySeenIds;
 import dev.wagateway.store.SeenIds;
+import dev.wagateway.time.TaskScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +43,8 @@ public final class CloudApiEngine implements Engine {
   private final CloudApiConfig config;
   private final GraphClient graph;
   private final SeenIds seen;
-  private final Clock clock;
+  private final TaskScheduler scheduler;
+  private final boolean ownScheduler;
   private final ConcurrentMap<String, CloudApiConnection> byPhoneNumberId = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, CloudApiConnection> lastByPhoneNumberId = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AccountStatus> status = new ConcurrentHashMap<>();
@@ -50,7 +52,8 @@ public final class CloudApiEngine implements Engine {
 
   private CloudApiEngine(Builder b) {
     this.config = b.config;
-    this.clock = b.clock;
+    this.ownScheduler = b.scheduler == null;
+    this.scheduler = b.scheduler != null ? b.scheduler : TaskScheduler.system("wa-cloudapi", 1);
     this.seen = b.seenIds;
     HttpClient http = b.http != null ? b.http
         : HttpClient.newBuilder().connectTimeout(config.connectTimeout()).followRedirects(HttpClient.Redirect.NORMAL)
@@ -95,6 +98,42 @@ public final class CloudApiEngine implements Engine {
       return tokenValid && !"RED".equalsIgnoreCase(qualityRating);
     }
   }
+
+  /**
+   * The accounts' health in a form any health framework can take: {@code DOWN} when an account's
+   * token was refused, {@code DEGRADED} when Meta rates a number's quality RED (its sends may be
+   * limited) or an account has not been checked yet, else {@code UP}; details per session.
+   */
+  public Health health() {
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    String worst = "UP";
+    for (String sessionId : config.accounts().keySet()) {
+      AccountStatus a = status.get(sessionId);
+      Map<String, Object> d = new java.util.LinkedHashMap<>();
+      if (a == null) {
+        d.put("checked", false);
+        worst = worse(worst, "DEGRADED");
+      } else {
+        d.put("tokenValid", a.tokenValid());
+        d.put("qualityRating", a.qualityRating() == null ? "UNKNOWN" : a.qualityRating());
+        d.put("checkedAt", a.checkedAt().toString());
+        if (a.lastError() != null) {
+          d.put("lastError", a.lastError());
+        }
+        worst = worse(worst, !a.tokenValid() ? "DOWN" : a.healthy() ? "UP" : "DEGRADED");
+      }
+      details.put(sessionId, d);
+    }
+    return new Health(worst, details);
+  }
+
+  private static String worse(String a, String b) {
+    List<String> order = List.of("UP", "DEGRADED", "DOWN");
+    return order.indexOf(b) > order.indexOf(a) ? b : a;
+  }
+
+  /** A status ({@code UP}, {@code DEGRADED} or {@code DOWN}) with details, for health checks. */
+  public record Health(String status, Map<String, Object> details) {}
 
   /** Media bytes fetched from the Cloud API, with the type and checksum Meta gave. */
   public record DownloadedMedia(String mediaId, String mimeType, @Nullable String sha256, byte[] data) {
@@ -161,7 +200,19 @@ public final class CloudApiEngine implements Engine {
   }
 
   Instant now() {
-    return clock.instant();
+    return scheduler.now();
+  }
+
+  TaskScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Stops the engine's own timer thread, if it made one (a scheduler passed in stays the caller's). */
+  @Override
+  public void close() {
+    if (ownScheduler) {
+      scheduler.close();
+    }
   }
 
   void register(String phoneNumberId, CloudApiConnection c) {
@@ -195,7 +246,7 @@ public final class CloudApiEngine implements Engine {
   public static final class Builder {
     private final CloudApiConfig config;
     private SeenIds seenIds = new InMemorySeenIds();
-    private Clock clock = Clock.systemUTC();
+    private @Nullable TaskScheduler scheduler;
     private @Nullable HttpClient http;
 
     private Builder(CloudApiConfig config) {
@@ -211,9 +262,13 @@ public final class CloudApiEngine implements Engine {
       return this;
     }
 
-    /** The clock for ack times and seen-id expiry (tests pass a virtual one). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The timers for keep-alives and account checks, and the clock of ack times and seen-id expiry:
+     * pass the gateway's scheduler (tests pass a virtual one). Without it the engine makes a
+     * one-thread scheduler of its own, closed with the engine.
+     */
+    public Builder scheduler(TaskScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 

@@ -106,12 +106,7 @@ class CloudApiErrorsTest {
     h.time.runPending();
     assertThat(h.graph.calls("POST", "/1001/messages")).hasSize(during);
     // the storm passes: all five go out, none lost, none twice
-    h.time.advance(Duration.ofSeconds(5));
-    for (int round = 0; round < 20 && !allSent(ids); round++) {
-      h.time.advance(Duration.ofSeconds(5));
-      Thread.sleep(20);
-    }
-    h.until(() -> allSent(ids));
+    h.advanceUntil(Duration.ofSeconds(1), 120, () -> allSent(ids));
     assertThat(h.graph.sends().stream().map(n -> n.path("to").asText()).distinct()).hasSize(5);
     assertThat(h.graph.sends()).as("5 accepted + 3 throttled attempts").hasSize(8);
     assertThat(h.gateway.queueStats().rateLimitHits()).containsKey("engine");
@@ -155,11 +150,13 @@ class CloudApiErrorsTest {
     MessageInfo info = h.gateway.message(m.id()).orElseThrow();
     assertThat(info.lastFailure().code()).isEqualTo("190");
     assertThat(h.engine.accountStatus().get("sales").tokenValid()).isFalse();
+    assertThat(h.engine.health().status()).as("a refused token is DOWN").isEqualTo("DOWN");
+    assertThat(h.engine.health().details().toString()).doesNotContain(FakeGraph.TOKEN);
     // the operator fixes the token (here: Meta accepts it again) and starts the session
     h.gateway.sessions().start("sales");
     h.until(() -> h.gateway.sessions().require("sales").state() == SessionState.CONNECTED);
-    h.time.advance(Duration.ofMinutes(5));
-    h.awaitStatus(m.id(), MessageStatus.SENT);
+    h.advanceUntil(Duration.ofSeconds(1), 300,
+        () -> h.gateway.message(m.id()).map(x -> x.status() == MessageStatus.SENT).orElse(false));
   }
 
   @Test
@@ -196,11 +193,8 @@ class CloudApiErrorsTest {
     h.graph.script("1001", Answer.of(502, "<html>bad gateway</html>"));
     h.gateway.sessions().create("sales");
     h.until(() -> h.gateway.sessions().require("sales").state() == SessionState.RECONNECTING);
-    for (int i = 0; i < 20 && h.gateway.sessions().require("sales").state() != SessionState.CONNECTED; i++) {
-      h.time.advance(Duration.ofSeconds(5));
-      Thread.sleep(20);
-    }
-    h.until(() -> h.gateway.sessions().require("sales").state() == SessionState.CONNECTED);
+    h.advanceUntil(Duration.ofSeconds(1), 120,
+        () -> h.gateway.sessions().require("sales").state() == SessionState.CONNECTED);
     assertThat(h.graph.calls("GET", "/v26.0/1001")).hasSizeGreaterThanOrEqualTo(2);
   }
 }

@@ -58,6 +58,19 @@ class CloudApiSendTest {
     assertThat(h.events(GatewayEvent.SessionPaired.class)).hasSize(1);
     assertThat(h.engine.accountStatus().get("sales").healthy()).isTrue();
     assertThat(h.engine.accountStatus().get("sales").qualityRating()).isEqualTo("GREEN");
+    assertThat(h.engine.health().status()).as("support is not checked yet").isEqualTo("DEGRADED");
+    h.connect("support");
+    assertThat(h.engine.health().status()).isEqualTo("UP");
+    // Meta lowers the number's quality; ten quiet minutes pass (two account checks)
+    h.graph.quality = "RED";
+    h.time.advance(java.time.Duration.ofMinutes(10));
+    h.until(() -> "RED".equals(h.engine.accountStatus().get("sales").qualityRating()));
+    assertThat(h.events(GatewayEvent.SessionStateChanged.class).stream().map(e -> e.to()).toList())
+        .as("quiet is normal on HTTP: the keep-alive holds the watchdog off, no DEGRADED, no reconnect")
+        .doesNotContain(dev.wagateway.session.SessionState.DEGRADED, dev.wagateway.session.SessionState.RECONNECTING);
+    assertThat(h.gateway.sessions().require("sales").state()).isEqualTo(dev.wagateway.session.SessionState.CONNECTED);
+    assertThat(h.engine.health().status()).isEqualTo("DEGRADED");
+    assertThat(h.engine.accountStatus().get("sales").healthy()).isFalse();
   }
 
   @Test

@@ -46,7 +46,7 @@ final class CloudHarness implements AutoCloseable {
     CloudApiConfig.Builder cb = CloudApiConfig.builder().baseUrl(graph.baseUrl()).appSecret(SECRET).verifyToken(VERIFY)
         .account("sales", "1001", FakeGraph.TOKEN).account("support", "1002", FakeGraph.TOKEN);
     config.accept(cb);
-    engine = CloudApiEngine.builder(cb.build()).seenIds(seen).clock(time.clock()).build();
+    engine = CloudApiEngine.builder(cb.build()).seenIds(seen).scheduler(time).build();
     WaGatewayBuilder b = WaGateway.builder().scheduler(time).engine(engine)
         .queue(QueueConfig.defaults().withPacing(PacingPolicy.off())).shutdownTimeout(Duration.ZERO);
     gw.accept(b);
@@ -66,6 +66,18 @@ final class CloudHarness implements AutoCloseable {
       time.runPending();
       return condition.getAsBoolean();
     });
+  }
+
+  /**
+   * Moves virtual time on in small steps, giving HTTP answers real time to land between steps
+   * (one big jump would run send timeouts before the fake server had a chance to answer).
+   */
+  void advanceUntil(Duration step, int maxSteps, BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < maxSteps && !condition.getAsBoolean(); i++) {
+      time.advance(step);
+      Thread.sleep(15);
+    }
+    until(condition);
   }
 
   MessageInfo awaitStatus(String messageId, MessageStatus status) {

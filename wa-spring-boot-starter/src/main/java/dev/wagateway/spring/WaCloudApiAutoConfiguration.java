@@ -38,7 +38,8 @@ public class WaCloudApiAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  CloudApiEngine waCloudApiEngine(WaProperties p, ObjectProvider<SeenIds> seenIds) {
+  CloudApiEngine waCloudApiEngine(WaProperties p, ObjectProvider<SeenIds> seenIds,
+      dev.wagateway.time.TaskScheduler scheduler) {
     WaProperties.CloudApi c = p.getCloudapi();
     CloudApiConfig.Builder b = CloudApiConfig.builder().baseUrl(c.getBaseUrl()).apiVersion(c.getApiVersion())
         .appSecret(c.getAppSecret()).verifyToken(c.getVerifyToken()).seenIdTtl(c.getSeenIdTtl());
@@ -55,7 +56,7 @@ public class WaCloudApiAutoConfiguration {
           "is required");
       b.account(session, a.getPhoneNumberId(), a.getAccessToken());
     });
-    CloudApiEngine.Builder eb = CloudApiEngine.builder(b.build());
+    CloudApiEngine.Builder eb = CloudApiEngine.builder(b.build()).scheduler(scheduler);
     SeenIds seen = seenIds.getIfAvailable();
     if (seen != null) {
       eb.seenIds(seen);
@@ -72,6 +73,21 @@ public class WaCloudApiAutoConfiguration {
     @ConditionalOnMissingBean
     SeenIds waSeenIds(JdbcStores stores) {
       return stores.seenIds();
+    }
+  }
+
+  /** The accounts' token and quality in the gateway's health (and so in Actuator's). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.wagateway.health.HealthCheck")
+  static class AccountHealth {
+    @Bean
+    dev.wagateway.health.HealthCheck waCloudApiHealthCheck(CloudApiEngine engine) {
+      return dev.wagateway.health.HealthCheck.of("cloudapi", java.util.Set.of(
+          dev.wagateway.health.HealthCheck.Group.READINESS), () -> {
+            CloudApiEngine.Health h = engine.health();
+            return dev.wagateway.health.HealthResult.of(dev.wagateway.health.HealthStatus.valueOf(h.status()),
+                h.details());
+          });
     }
   }
 

@@ -38,8 +38,12 @@ public final class WaHealthAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  HealthService waHealthService(WaGateway gateway) {
-    return HealthService.builder().checks(GatewayChecks.all(gateway, Clock.systemUTC()))
+  HealthService waHealthService(WaGateway gateway,
+      org.springframework.beans.factory.ObjectProvider<dev.wagateway.health.HealthCheck> extra) {
+    java.util.List<dev.wagateway.health.HealthCheck> checks = new java.util.ArrayList<>(
+        GatewayChecks.all(gateway, Clock.systemUTC()));
+    extra.orderedStream().forEach(checks::add); // e.g. the Cloud API accounts' check
+    return HealthService.builder().checks(checks)
         .cacheFor(Duration.ofSeconds(1)).startedAt(gateway::startedAt).build();
   }
 

@@ -43,7 +43,7 @@ class WaCloudApiAutoConfigurationTest {
     });
     graph.start();
     runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WaGatewayAutoConfiguration.class,
-        WaJdbcAutoConfiguration.class, WaCloudApiAutoConfiguration.class));
+        WaJdbcAutoConfiguration.class, WaCloudApiAutoConfiguration.class, WaHealthAutoConfiguration.class));
   }
 
   @AfterEach
@@ -68,6 +68,11 @@ class WaCloudApiAutoConfigurationTest {
       Awaitility.await().atMost(Duration.ofSeconds(10))
           .until(() -> gw.sessions().require("sales").state() == SessionState.CONNECTED);
       assertThat(ctx.getBean(WaProperties.class).getCloudapi().toString()).doesNotContain(TOKEN);
+      var health = ctx.getBean(dev.wagateway.health.HealthService.class);
+      assertThat(health.report().checks()).containsKey("cloudapi");
+      // the report is cached for a second; the account was checked when the session connected
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          health.report().checks().get("cloudapi").status() == dev.wagateway.health.HealthStatus.UP);
     });
   }
 

@@ -8,6 +8,9 @@ import dev.wagateway.ValidationException;
 import dev.wagateway.WaGateway;
 import dev.wagateway.WaGatewayBuilder;
 import dev.wagateway.cloudapi.CloudApiEngine;
+import dev.wagateway.health.HealthCheck;
+import dev.wagateway.health.HealthResult;
+import dev.wagateway.health.HealthStatus;
 import dev.wagateway.cloudapi.CloudApiWebhookHandler;
 import dev.wagateway.engine.simulated.SimulatedNetwork;
 import dev.wagateway.event.SubscribeOptions;
@@ -29,6 +32,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,7 +85,7 @@ public final class ReferenceServer implements AutoCloseable {
     PairingState pairing = new PairingState();
     this.storage = Storage.open(config);
     this.cloudApi = config.cloudApi() == null ? null
-        : CloudApiEngine.builder(config.cloudApi()).seenIds(storage.seenIds()).build();
+        : CloudApiEngine.builder(config.cloudApi()).seenIds(storage.seenIds()).scheduler(scheduler).build();
     WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler)
         .engine(cloudApi != null ? cloudApi : network.engine())
         .queue(QueueConfig.defaults().withPacing(config.pacing())).webhookDeliverer(deliverer)
@@ -103,7 +109,14 @@ public final class ReferenceServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    this.health = HealthService.builder().checks(GatewayChecks.all(gateway, Clock.systemUTC()))
+    List<HealthCheck> checks = new ArrayList<>(GatewayChecks.all(gateway, Clock.systemUTC()));
+    if (cloudApi != null) {
+      checks.add(HealthCheck.of("cloudapi", Set.of(HealthCheck.Group.READINESS), () -> {
+        CloudApiEngine.Health h = cloudApi.health();
+        return HealthResult.of(HealthStatus.valueOf(h.status()), h.details());
+      }));
+    }
+    this.health = HealthService.builder().checks(checks)
         .startedAt(gateway::startedAt).build();
 
     ApiKeys keys = new ApiKeys(config.apiKeys());

@@ -86,6 +86,10 @@ class CloudApiServerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> "CONNECTED".equals(
         s.get("/api/sessions/a", TestServer.ADMIN).body().path("state").asText()));
 
+    JsonNode health = s.get("/health", TestServer.ADMIN).body();
+    assertThat(health.toString()).contains("cloudapi");
+    assertThat(health.toString()).doesNotContain(TOKEN);
+
     var bad = s.post("/api/sessions/a/messages", TestServer.KEY_A, "{\"to\":\"+491701234567\",\"type\":\"template\","
         + "\"template\":{\"name\":\"Hello\",\"language\":\"en_US\"}}");
     assertThat(bad.status()).isEqualTo(400);
