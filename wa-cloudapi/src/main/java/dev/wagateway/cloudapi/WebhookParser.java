@@ -96,7 +96,7 @@ final class WebhookParser {
       return null;
     }
     return new InboundItem(key, new Inbound.Message(new InboundMessage(id, sessionId, sender, sender, content,
-        replyTo, at)));
+        replyTo, at, profile(m, contacts))));
   }
 
   /** The sender: its phone number when Meta gives one, else its business-scoped user id. */
@@ -113,6 +113,40 @@ final class WebhookParser {
       return Jid.ofBsuid("from_user_id", bsuid);
     }
     throw new ValidationException("from", "the message names neither a phone number nor a user id");
+  }
+
+  /** The contact Meta sent with the message: the one with its sender's ids, else the only one. */
+  private static InboundMessage.@Nullable SenderProfile profile(JsonNode m, JsonNode contacts) {
+    if (!contacts.isArray() || contacts.isEmpty()) {
+      return null;
+    }
+    JsonNode c = contacts.get(0);
+    String from = text(m, "from");
+    String fromUser = text(m, "from_user_id");
+    for (JsonNode x : contacts) {
+      if ((from != null && from.equals(text(x, "wa_id"))) || (fromUser != null && fromUser.equals(text(x, "user_id")))) {
+        c = x;
+      }
+    }
+    String name = text(c.path("profile"), "name");
+    String username = text(c.path("profile"), "username");
+    String userId = text(c, "user_id");
+    Jid user = null;
+    if (userId != null) {
+      try {
+        user = Jid.ofBsuid("contacts.user_id", userId);
+      } catch (RuntimeException e) {
+        user = null; // a shape Meta may introduce later: the message still goes through
+      }
+    }
+    if (name == null && username == null && user == null) {
+      return null;
+    }
+    return new InboundMessage.SenderProfile(clipName(name), clipName(username), user);
+  }
+
+  private static @Nullable String clipName(@Nullable String s) {
+    return s == null ? null : s.length() > 256 ? s.substring(0, 256) : s;
   }
 
   private static @Nullable MessageContent content(String type, JsonNode m) {

@@ -98,6 +98,9 @@ class CloudApiWebhookTest {
     assertThat(in.message().sender()).isEqualTo(Jid.ofPhone("+491701234567"));
     assertThat(((MessageContent.Text) in.message().content()).body()).isEqualTo("hello");
     assertThat(in.message().timestamp().getEpochSecond()).isEqualTo(1764583200L);
+    assertThat(in.message().senderProfile().name()).isEqualTo("Ann");
+    assertThat(in.message().senderProfile().userId()).isEqualTo(Jid.ofBsuid("x", "US.1234567"));
+    assertThat(in.message().senderProfile().toString()).doesNotContain("Ann");
   }
 
   @Test
@@ -189,6 +192,7 @@ class CloudApiWebhookTest {
     assertThat(in).extracting(GatewayEvent::sessionId).containsExactly("sales", "support", "support", "support");
     GatewayEvent.MessageReceived image = in.get(1);
     assertThat(image.message().sender()).isEqualTo(Jid.ofBsuid("from", "US.13491208655302741918"));
+    assertThat(image.message().senderProfile().username()).isEqualTo("@anon");
     MessageContent.Image img = (MessageContent.Image) image.message().content();
     assertThat(img.media()).isEqualTo(MediaSource.uploaded("987654321", "image/jpeg"));
     assertThat(img.caption()).isEqualTo("look");

@@ -70,6 +70,12 @@ public final class WebhookPayloads {
       if (msg.replyTo() != null) {
         d.put("replyTo", msg.replyTo());
       }
+      if (msg.senderProfile() != null) {
+        ObjectNode p = d.putObject("senderProfile");
+        var sp = msg.senderProfile();
+        p.put("name", sp.name()).put("username", sp.username())
+            .put("userId", sp.userId() == null ? null : sp.userId().user());
+      }
       d.set("content", content(msg.content()));
     } else if (e instanceof GatewayEvent.ReactionReceived r) {
       d.put("chat", r.chat().asString()).put("from", r.sender().asString())

@@ -200,6 +200,39 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void everyContentTypeAndRecipientKindComesBackFromTheStoreAsItWent() {
+    List<dev.wagateway.message.MessageContent> contents = List.of(
+        new dev.wagateway.message.MessageContent.Template("order_update", "en_US", List.of(
+            new dev.wagateway.message.MessageContent.TemplateComponent("body", null, null, List.of(
+                new dev.wagateway.message.MessageContent.TemplateParameter.Text("Ann", "name"),
+                new dev.wagateway.message.MessageContent.TemplateParameter.Currency("€1", "EUR", 1000))),
+            new dev.wagateway.message.MessageContent.TemplateComponent("button", "quick_reply", 0, List.of(
+                new dev.wagateway.message.MessageContent.TemplateParameter.Payload("P"))))),
+        new dev.wagateway.message.MessageContent.Buttons("b", null, "f", List.of(
+            dev.wagateway.message.MessageContent.Choice.of("y", "Yes"))),
+        new dev.wagateway.message.MessageContent.ListMessage("b", "Open", "h", null, List.of(
+            new dev.wagateway.message.MessageContent.Section(null, List.of(
+                new dev.wagateway.message.MessageContent.Choice("r", "Row", "desc"))))),
+        new dev.wagateway.message.MessageContent.Image(
+            dev.wagateway.message.MediaSource.uploaded("4490709327384033", "image/jpeg"), "c"),
+        new dev.wagateway.message.MessageContent.Document(
+            dev.wagateway.message.MediaSource.bytes(new byte[] {1, 2, 3}, "application/pdf"), "a.pdf", null));
+    List<OutboundMessage> put = new java.util.ArrayList<>();
+    for (int i = 0; i < contents.size(); i++) {
+      String to = i == 0 ? "US.13491208655302741918" : "+4917011111" + (10 + i);
+      MessageRequest r = MessageRequest.builder().session("s").to(to).content(contents.get(i)).build();
+      OutboundMessage m = new OutboundMessage("msg_" + IDS.incrementAndGet(), r, T0);
+      assertThat(store.enqueue(m, T0, WINDOW)).isInstanceOf(EnqueueResult.Accepted.class);
+      put.add(m);
+    }
+    for (OutboundMessage m : put) {
+      OutboundMessage back = store.get(m.id()).orElseThrow().message();
+      assertThat(back.content()).as(m.content().type()).isEqualTo(m.content());
+      assertThat(back.to()).isEqualTo(m.to());
+    }
+  }
+
+  @Test
   void aFailureReportedAfterSentIsRecordedWithItsReasonButNotAfterDelivery() {
     OutboundMessage a = put("s", "+491701111111");
     OutboundMessage b = put("s", "+491702222222");

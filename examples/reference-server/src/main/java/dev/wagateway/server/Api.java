@@ -79,6 +79,7 @@ final class Api {
     r.add("GET", "/api/sessions/{id}/qr.png", this::qrPng);
     r.add("GET", "/api/sessions/{id}/pairing-code", this::pairingCode);
     r.add("POST", "/api/sessions/{id}/messages", this::send);
+    r.add("POST", "/api/sessions/{id}/read", this::markRead);
     r.add("GET", "/api/messages/{id}", x -> Response.ok(views.message(ownMessage(x, x.var("id")))));
     r.add("POST", "/api/messages/{id}/cancel", this::cancel);
     r.add("GET", "/api/dead-letters", this::listDeadLetters);
@@ -380,6 +381,37 @@ final class Api {
     require(id);
     OutboundMessage m = gateway.send(MessageBodies.parse(id, x.body()));
     return Response.accepted(views.accepted(m));
+  }
+
+  /** {"chat": "+49...", "messageId": "wamid...", "typing": true}: blue ticks, optionally a typing indicator. */
+  private Response markRead(Request x) throws Exception {
+    String id = x.session();
+    require(id);
+    com.fasterxml.jackson.databind.node.ObjectNode b = x.body();
+    for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!java.util.Set.of("chat", "messageId", "typing").contains(f)) {
+        throw ApiException.badRequest(f, "unknown field; allowed: chat, messageId, typing");
+      }
+    }
+    dev.wagateway.jid.Jid chat = dev.wagateway.jid.Jid.parse("chat", MessageBodies.requireString(b, "chat"));
+    String messageId = MessageBodies.requireString(b, "messageId");
+    boolean typing = MessageBodies.bool(b, "typing");
+    try {
+      gateway.markRead(id, chat, messageId, typing).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable t = e.getCause();
+      if (t instanceof UnsupportedOperationException) {
+        throw new ApiException(501, "Not implemented", "this engine cannot mark messages as read", null, null);
+      }
+      String why = t instanceof dev.wagateway.engine.EngineSendException ese
+          ? ese.failure().type().tag() + " (" + ese.failure().code() + "): " + ese.failure().detail()
+          : t.getClass().getSimpleName();
+      throw new ApiException(502, "WhatsApp refused", "marking the message read failed: " + why, null, null);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ApiException(504, "No answer", "WhatsApp did not answer within 30 seconds", null, null);
+    }
+    return Response.ok(views.json().createObjectNode().put("read", true).put("typing", typing));
   }
 
   private MessageInfo ownMessage(Request x, String messageId) {

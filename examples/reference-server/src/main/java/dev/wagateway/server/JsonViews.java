@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
 final class JsonViews {
   private final ObjectMapper json;
 
+  ObjectMapper json() {
+    return json;
+  }
+
   JsonViews(ObjectMapper json) {
     this.json = json;
   }

@@ -106,6 +106,17 @@ class CloudApiServerTest {
     assertThat(out.path("template").path("components").path(0).path("parameters").path(0).path("text").asText())
         .isEqualTo("Ann");
 
+    var read = s.post("/api/sessions/a/read", TestServer.KEY_A,
+        "{\"chat\":\"+491701234567\",\"messageId\":\"wamid.in9\",\"typing\":true}");
+    assertThat(read.status()).isEqualTo(200);
+    JsonNode readBody = TestServer.JSON.readTree(sent.get(sent.size() - 1));
+    assertThat(readBody.path("status").asText()).isEqualTo("read");
+    assertThat(readBody.path("typing_indicator").path("type").asText()).isEqualTo("text");
+    assertThat(s.post("/api/sessions/a/read", TestServer.KEY_A, "{\"chat\":\"+491701234567\",\"messageId\":\"x\","
+        + "\"typo\":1}").status()).isEqualTo(400);
+    assertThat(s.post("/api/sessions/b/read", TestServer.KEY_A, "{\"chat\":\"+491701234567\",\"messageId\":\"x\"}")
+        .status()).as("another session's key").isIn(403, 404);
+
     var handshake = webhook("GET", "hub.mode=subscribe&hub.verify_token=" + VERIFY + "&hub.challenge=4242", null, null);
     assertThat(handshake.statusCode()).isEqualTo(200);
     assertThat(handshake.body()).isEqualTo("4242");
