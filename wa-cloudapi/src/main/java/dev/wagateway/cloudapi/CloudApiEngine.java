@@ -14,6 +14,7 @@ import dev.wagateway.store.SeenIds;
 import dev.wagateway.time.TaskScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ public final class CloudApiEngine implements Engine {
   private final ConcurrentMap<String, CloudApiConnection> lastByPhoneNumberId = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AccountStatus> status = new ConcurrentHashMap<>();
   private final CloudApiWebhookHandler webhooks;
+  private final TaskScheduler.Cancellable purge;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CloudApiEngine.class);
 
   private CloudApiEngine(Builder b) {
     this.config = b.config;
@@ -60,6 +63,19 @@ public final class CloudApiEngine implements Engine {
             .build();
     this.graph = new GraphClient(http, config);
     this.webhooks = new CloudApiWebhookHandler(this);
+    // expired inbound ids are forgotten hourly, so the table does not grow without end
+    this.purge = scheduler.scheduleAtFixedRate(Duration.ofHours(1), Duration.ofHours(1), this::purgeSeen);
+  }
+
+  private void purgeSeen() {
+    try {
+      int n = seen.purgeExpired(now());
+      if (n > 0) {
+        log.debug("forgot {} expired inbound ids", n);
+      }
+    } catch (RuntimeException e) {
+      log.warn("purging expired inbound ids failed (tried again in an hour): {}", e.getMessage());
+    }
   }
 
   public static Builder builder(CloudApiConfig config) {
@@ -210,6 +226,7 @@ public final class CloudApiEngine implements Engine {
   /** Stops the engine's own timer thread, if it made one (a scheduler passed in stays the caller's). */
   @Override
   public void close() {
+    purge.cancel();
     if (ownScheduler) {
       scheduler.close();
     }

@@ -121,6 +121,18 @@ class CloudApiWebhookTest {
   }
 
   @Test
+  void rememberedIdsAreForgottenHourlyOnceTheyExpire() throws Exception {
+    InMemorySeenIds seen = new InMemorySeenIds();
+    h = new CloudHarness(seen, c -> c.seenIdTtl(java.time.Duration.ofMinutes(30))
+        .accountCheckInterval(java.time.Duration.ofDays(1)), b -> {});
+    h.connect("sales");
+    h.post(envelope("1001", textMessage("wamid.old", "491701234567", "old")));
+    assertThat(seen.size()).isEqualTo(1);
+    h.time.advance(java.time.Duration.ofMinutes(61));
+    assertThat(seen.size()).as("purged by the hourly job").isZero();
+  }
+
+  @Test
   void statusesArriveOutOfOrderAndTheMessageNeverMovesBackwards() throws Exception {
     h = new CloudHarness();
     h.connect("sales");
@@ -208,10 +220,17 @@ class CloudApiWebhookTest {
   }
 
   @Test
-  void aPostForASessionThatIsNotConnectedIsAnswered503AndTakenWhenMetaDeliversItAgain() throws Exception {
+  void aMessageForASessionThatIsNotConnectedIsAnswered503AndTakenWhenMetaDeliversItAgain() throws Exception {
     h = new CloudHarness();
     h.connect("sales");
+    OutboundMessage sent = h.gateway.send(MessageRequest.builder().session("sales").to("+491701234567").text("hi")
+        .build());
+    String wamid = h.awaitStatus(sent.id(), MessageStatus.SENT).providerMessageId();
     h.gateway.sessions().stop("sales");
+    // a status is a fact about a message already sent: applied while the session is down
+    assertThat(h.post(envelope("1001", "\"statuses\":[" + status(wamid, "delivered", 1764583250) + "]")).status())
+        .isEqualTo(200);
+    assertThat(h.gateway.message(sent.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
     String body = envelope("1001", textMessage("wamid.later", "491701234567", "are you there"));
     var r = h.post(body);
     assertThat(r.status()).isEqualTo(503);
