@@ -8,22 +8,27 @@ import org.jspecify.annotations.Nullable;
 final class MediaChecks {
   private MediaChecks() {}
 
-  static void check(MediaKind kind, MediaSource media) {
-    check(kind, media, kind.maxBytes());
+  /** Checks {@code media} for {@code kind}; returns it, with the mime type its bytes show when they are in memory. */
+  static MediaSource check(MediaKind kind, MediaSource media) {
+    return check(kind, media, kind.maxBytes());
   }
 
-  static void check(MediaKind kind, MediaSource media, long maxBytes) {
+  static MediaSource check(MediaKind kind, MediaSource media, long maxBytes) {
     ValidationException.require(media != null, "content.media", "media is required");
+    if (media instanceof MediaSource.Bytes b) {
+      ValidationException.require(b.size() <= maxBytes, "content.media",
+          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + maxBytes + " bytes, this one is "
+              + b.size());
+      // the content decides the type, not the name or the caller's claim
+      String actual = dev.wagateway.media.MediaTypes.forKind(kind, b.mimeType(), b.head(), "content.media");
+      return actual.equals(b.mimeType()) ? b : b.withMimeType(actual);
+    }
     if (!kind.mimeTypes().isEmpty()) {
       ValidationException.require(kind.mimeTypes().contains(media.mimeType()), "content.media",
           kind.name().toLowerCase(Locale.ROOT) + " must be one of " + kind.mimeTypes() + ", was "
               + media.mimeType());
     }
-    if (media instanceof MediaSource.Bytes b) {
-      ValidationException.require(b.size() <= maxBytes, "content.media",
-          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + maxBytes + " bytes, this one is "
-              + b.size());
-    }
+    return media;
   }
 
   static void caption(@Nullable String caption) {

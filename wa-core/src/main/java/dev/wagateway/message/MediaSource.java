@@ -91,6 +91,16 @@ public sealed interface MediaSource {
       return data.length;
     }
 
+    /** The first bytes, for sniffing the type (no copy of the whole). */
+    public byte[] head() {
+      return java.util.Arrays.copyOf(data, Math.min(data.length, dev.wagateway.media.MediaTypes.SNIFF_BYTES));
+    }
+
+    /** The same bytes under another mime type. */
+    public Bytes withMimeType(String mimeType) {
+      return new Bytes(data, mimeType);
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Bytes b && b.mimeType.equals(mimeType) && Arrays.equals(b.data, data);

@@ -43,7 +43,7 @@ public sealed interface MessageContent {
 
   record Image(MediaSource media, @Nullable String caption) implements MessageContent {
     public Image {
-      MediaChecks.check(MediaKind.IMAGE, media);
+      media = MediaChecks.check(MediaKind.IMAGE, media);
       MediaChecks.caption(caption);
     }
 
@@ -55,7 +55,7 @@ public sealed interface MessageContent {
 
   record Video(MediaSource media, @Nullable String caption) implements MessageContent {
     public Video {
-      MediaChecks.check(MediaKind.VIDEO, media);
+      media = MediaChecks.check(MediaKind.VIDEO, media);
       MediaChecks.caption(caption);
     }
 
@@ -68,7 +68,7 @@ public sealed interface MessageContent {
   /** Audio; {@code voiceNote} sends it as a push-to-talk voice message (which can be PLAYED). */
   record Audio(MediaSource media, boolean voiceNote) implements MessageContent {
     public Audio {
-      MediaChecks.check(MediaKind.AUDIO, media);
+      media = MediaChecks.check(MediaKind.AUDIO, media);
     }
 
     @Override
@@ -80,7 +80,7 @@ public sealed interface MessageContent {
   record Document(MediaSource media, String fileName, @Nullable String caption)
       implements MessageContent {
     public Document {
-      MediaChecks.check(MediaKind.DOCUMENT, media);
+      media = MediaChecks.check(MediaKind.DOCUMENT, media);
       ValidationException.require(fileName != null && !fileName.isBlank() && fileName.length() <= 240,
           "content.fileName", "a document needs a file name of 1 to 240 characters");
       ValidationException.require(fileName.indexOf('/') < 0 && fileName.indexOf('\\') < 0,
@@ -96,7 +96,7 @@ public sealed interface MessageContent {
 
   record Sticker(MediaSource media, boolean animated) implements MessageContent {
     public Sticker {
-      MediaChecks.check(MediaKind.STICKER, media,
+      media = MediaChecks.check(MediaKind.STICKER, media,
           animated ? MediaKind.ANIMATED_STICKER_MAX_BYTES : MediaKind.STICKER.maxBytes());
     }
 
@@ -262,7 +262,7 @@ public sealed interface MessageContent {
       public Media {
         ValidationException.require(kind == MediaKind.IMAGE || kind == MediaKind.VIDEO || kind == MediaKind.DOCUMENT,
             "content.template.parameters.type", "a media parameter is an image, a video or a document");
-        MediaChecks.check(kind, media);
+        media = MediaChecks.check(kind, media);
       }
     }
 

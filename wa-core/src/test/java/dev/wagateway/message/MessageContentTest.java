@@ -38,17 +38,52 @@ class MessageContentTest {
     rejects(() -> new MessageContent.Image(MediaSource.bytes(sixMb, "image/jpeg"), null),
         "content.media", "at most 5242880 bytes");
     rejects(() -> new MessageContent.Image(MediaSource.bytes(new byte[10], "image/gif"), null),
+        "content.media", "not a format WhatsApp accepts");
+    rejects(() -> new MessageContent.Image(MediaSource.url("https://x.example/a.gif", "image/gif"), null),
         "content.media", "must be one of");
-    rejects(() -> new MessageContent.Sticker(MediaSource.bytes(new byte[200 * 1024], "image/webp"), false),
+    rejects(() -> new MessageContent.Sticker(MediaSource.bytes(webp(200 * 1024), "image/webp"), false),
         "content.media", "at most 102400 bytes");
-    assertThat(new MessageContent.Sticker(MediaSource.bytes(new byte[200 * 1024], "image/webp"), true)
+    assertThat(new MessageContent.Sticker(MediaSource.bytes(webp(200 * 1024), "image/webp"), true)
         .type()).isEqualTo("sticker");
-    rejects(() -> new MessageContent.Image(MediaSource.bytes(new byte[1], "image/png"), "c".repeat(1025)),
+    rejects(() -> new MessageContent.Image(MediaSource.bytes(png(), "image/png"), "c".repeat(1025)),
         "content.caption", "1024");
     rejects(() -> MediaSource.bytes(new byte[0], "image/png"), "media.data", "empty");
     rejects(() -> MediaSource.bytes(new byte[1], "png"), "media.mimeType", "mime type");
     rejects(() -> MediaSource.url("ftp://example.com/a.png", "image/png"), "media.url", "http");
     rejects(() -> MediaSource.url("not a url", "image/png"), "media.url", "valid URL");
+  }
+
+  static byte[] webp(int size) {
+    byte[] b = new byte[size];
+    System.arraycopy("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0, 4);
+    System.arraycopy("WEBP".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 8, 4);
+    return b;
+  }
+
+  static byte[] png() {
+    return new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13};
+  }
+
+  @Test
+  void theContentDecidesTheTypeNotTheNameOrTheClaim() {
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+    MessageContent.Image asPng = new MessageContent.Image(MediaSource.bytes(jpeg, "image/png"), null);
+    assertThat(asPng.media().mimeType()).as("declared png, is a jpeg").isEqualTo("image/jpeg");
+    byte[] pdf = "%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    rejects(() -> new MessageContent.Image(MediaSource.bytes(pdf, "image/jpeg"), null), "content.media",
+        "the content is application/pdf");
+    MessageContent.Document doc = new MessageContent.Document(MediaSource.bytes(pdf, "application/octet-stream"),
+        "a.bin", null);
+    assertThat(doc.media().mimeType()).isEqualTo("application/pdf");
+    MessageContent.Document unknown = new MessageContent.Document(MediaSource.bytes(new byte[] {1, 2, 3}, "text/csv"),
+        "a.csv", null);
+    assertThat(unknown.media().mimeType()).as("an unknown format keeps the declared type").isEqualTo("text/csv");
+    byte[] ogg = "OggS\0\2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(new MessageContent.Audio(MediaSource.bytes(ogg, "audio/mpeg"), true).media().mimeType())
+        .isEqualTo("audio/ogg");
+    byte[] mp4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'};
+    assertThat(new MessageContent.Video(MediaSource.bytes(mp4, "video/mp4"), null).media().mimeType())
+        .isEqualTo("video/mp4");
   }
 
   @Test

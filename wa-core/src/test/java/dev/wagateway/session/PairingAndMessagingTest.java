@@ -143,7 +143,8 @@ class PairingAndMessagingTest {
   @Test
   void voiceNotesReachPlayed() {
     h.pair("a", ALICE);
-    var audio = new MessageContent.Audio(dev.wagateway.message.MediaSource.bytes(new byte[64], "audio/ogg"), true);
+    var audio = new MessageContent.Audio(dev.wagateway.message.MediaSource.bytes(
+        "OggS\0\2 an opus voice note".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "audio/ogg"), true);
     OutboundMessage m = h.gateway.send(MessageRequest.builder().session("a").to(BOB).content(audio).build());
     h.time.advance(Duration.ofSeconds(5));
     assertThat(h.gateway.message(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.PLAYED);
