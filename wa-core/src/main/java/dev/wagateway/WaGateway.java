@@ -58,6 +58,9 @@ public interface WaGateway extends AutoCloseable {
   /** The status and history of an outbound message, while it is retained. */
   Optional<MessageInfo> message(String messageId);
 
+  /** The media store set with {@link WaGatewayBuilder#media}, if any. */
+  Optional<dev.wagateway.media.MediaStore> mediaStore();
+
   /**
    * Marks the received message {@code messageId} in {@code chat} as read (blue ticks for the
    * sender), optionally with a typing indicator that WhatsApp shows for up to 25 seconds or until

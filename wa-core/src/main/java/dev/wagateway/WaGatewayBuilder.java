@@ -38,6 +38,7 @@ public final class WaGatewayBuilder {
   private @Nullable TaskScheduler scheduler;
   private @Nullable Engine engine;
   private SessionStore sessionStore = new InMemorySessionStore();
+  private dev.wagateway.media.@Nullable MediaConfig media;
   private QueueStore queueStore = new InMemoryQueueStore();
   private QueueConfig queue = QueueConfig.defaults();
   private WebhookOutbox webhookOutbox = new InMemoryWebhookOutbox();
@@ -144,6 +145,16 @@ public final class WaGatewayBuilder {
     return this;
   }
 
+  /**
+   * Keeps media in {@code media}'s store: inbound media are stored as they arrive and their events
+   * carry a gateway media id ({@link dev.wagateway.message.MediaSource.Stored}); sends may refer to
+   * stored media; an hourly job applies the retention. Off by default (media pass through).
+   */
+  public WaGatewayBuilder media(dev.wagateway.media.MediaConfig media) {
+    this.media = Objects.requireNonNull(media, "media");
+    return this;
+  }
+
   public WaGatewayBuilder encryptionKeys(EncryptionKeys keys) {
     this.encryptionKeys = Objects.requireNonNull(keys, "encryptionKeys");
     return this;
@@ -206,6 +217,6 @@ public final class WaGatewayBuilder {
         webhookOutbox, webhookSubscriptions, webhookDeliverer, webhooks,
         reconnect, watchdog,
         maxSessions, sendTimeout, maxInFlightPerSession, messageRetention, shutdownTimeout, metrics,
-        observer, alerting, ownership));
+        observer, alerting, ownership, media));
   }
 }

@@ -47,6 +47,7 @@ public final class DefaultWaGateway implements WaGateway {
   private volatile boolean running;
   private volatile boolean closing;
   private @Nullable Cancellable pruner;
+  private @Nullable Cancellable mediaRetention;
   private @Nullable Cancellable leaseSweeper;
   private @Nullable Cancellable capacitySync;
   private @Nullable Cancellable heartbeat;
@@ -59,7 +60,8 @@ public final class DefaultWaGateway implements WaGateway {
     this.settings = settings;
     this.ctx = new GatewayContext(settings.scheduler(), bus, new Ids(settings.scheduler().clock()),
         settings.sessionStore(), settings.engine(), settings.reconnect(), settings.watchdog(),
-        settings.metrics(), settings.observer());
+        settings.metrics(), settings.observer(),
+        new GatewayMedia(settings.media(), settings.engine(), settings.scheduler(), settings.metrics()));
     this.store = settings.queueStore();
     this.capacity = new Capacity(settings.queue());
     SessionManager[] holder = new SessionManager[1];
@@ -118,6 +120,10 @@ public final class DefaultWaGateway implements WaGateway {
           store.pruneFinished(ctx.scheduler().now().minus(settings.messageRetention())));
       leaseSweeper = ctx.scheduler().scheduleAtFixedRate(MAX_PRUNE_INTERVAL, MAX_PRUNE_INTERVAL, () ->
           store.requeueExpiredLeases(ctx.scheduler().now()));
+      if (ctx.media().store() != null) {
+        mediaRetention = ctx.scheduler().scheduleAtFixedRate(Duration.ofHours(1), Duration.ofHours(1),
+            ctx.media()::retention);
+      }
       if (settings.ownership() != null) {
         Duration every = settings.ownership().ttl();
         capacitySync = ctx.scheduler().scheduleAtFixedRate(every, every, () -> {
@@ -193,6 +199,11 @@ public final class DefaultWaGateway implements WaGateway {
       throw new IllegalSessionStateException(s.id, s.state(), "mark read");
     }
     return c.markRead(chat, messageId, typing);
+  }
+
+  @Override
+  public Optional<dev.wagateway.media.MediaStore> mediaStore() {
+    return Optional.ofNullable(ctx.media().store());
   }
 
   @Override
@@ -345,6 +356,9 @@ public final class DefaultWaGateway implements WaGateway {
     }
     if (pruner != null) {
       pruner.cancel();
+    }
+    if (mediaRetention != null) {
+      mediaRetention.cancel();
     }
     if (capacitySync != null) {
       capacitySync.cancel();

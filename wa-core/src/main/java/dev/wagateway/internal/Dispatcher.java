@@ -371,7 +371,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<SendAck> future;
     try {
-      future = conn.send(m).toCompletableFuture();
+      future = conn.send(ctx.media().forEngine(m)).toCompletableFuture();
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

@@ -18,4 +18,5 @@ record GatewayContext(
     ReconnectPolicy reconnect,
     WatchdogPolicy watchdog,
     MetricsTracker metrics,
-    OperationObserver observer) {}
+    OperationObserver observer,
+    GatewayMedia media) {}

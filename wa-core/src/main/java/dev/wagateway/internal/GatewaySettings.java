@@ -37,4 +37,5 @@ public record GatewaySettings(
     MetricsTracker metrics,
     OperationObserver observer,
     dev.wagateway.alerting.AlertingConfig alerting,
-    dev.wagateway.session.@org.jspecify.annotations.Nullable Ownership ownership) {}
+    dev.wagateway.session.@org.jspecify.annotations.Nullable Ownership ownership,
+    dev.wagateway.media.@org.jspecify.annotations.Nullable MediaConfig media) {}

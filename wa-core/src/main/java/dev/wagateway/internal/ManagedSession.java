@@ -493,10 +493,12 @@ final class ManagedSession {
         return;
       }
       lastActivity = ctx.scheduler().now();
+      Inbound in = inbound;
       if (inbound instanceof Inbound.Message m) {
         ctx.metrics().messageReceived(id, m.message().content().type());
+        in = new Inbound.Message(ctx.media().inbound(m.message())); // media into the store before the event
       }
-      ctx.bus().publish(InboundEvents.toEvent(ctx.ids().next("evt"), lastActivity, id, inbound));
+      ctx.bus().publish(InboundEvents.toEvent(ctx.ids().next("evt"), lastActivity, id, in));
     }
 
     @Override

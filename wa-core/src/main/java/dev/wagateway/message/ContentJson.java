@@ -102,6 +102,8 @@ public final class ContentJson {
       n.put("url", u.uri().toString());
     } else if (m instanceof MediaSource.Uploaded up) {
       n.put("id", up.mediaId());
+    } else if (m instanceof MediaSource.Stored st) {
+      n.put("gatewayMediaId", st.mediaId()).put("size", st.size());
     } else if (m instanceof MediaSource.Bytes b) {
       if (withBytes) {
         n.put("data", Base64.getEncoder().encodeToString(b.data()));
@@ -114,13 +116,20 @@ public final class ContentJson {
 
   /** Reads a media reference written by {@link #media(MediaSource, boolean)} (with bytes). */
   public static MediaSource readMedia(@Nullable JsonNode node, String field) {
-    ObjectNode o = object(node, field, Set.of("url", "id", "data", "mimeType"));
+    ObjectNode o = object(node, field, Set.of("url", "id", "data", "mimeType", "gatewayMediaId", "size"));
     String mime = string(o, "mimeType", field, true);
     String url = string(o, "url", field, false);
     String id = string(o, "id", field, false);
     String data = string(o, "data", field, false);
-    int given = (url == null ? 0 : 1) + (id == null ? 0 : 1) + (data == null ? 0 : 1);
-    ValidationException.require(given == 1, field, "give exactly one of url, id and data (base64)");
+    String stored = string(o, "gatewayMediaId", field, false);
+    int given = (url == null ? 0 : 1) + (id == null ? 0 : 1) + (data == null ? 0 : 1) + (stored == null ? 0 : 1);
+    ValidationException.require(given == 1, field, "give exactly one of url, id, gatewayMediaId and data (base64)");
+    if (stored != null) {
+      JsonNode size = o.get("size");
+      ValidationException.require(size != null && size.canConvertToLong(), field + ".size",
+          "is required with gatewayMediaId (the byte count)");
+      return MediaSource.stored(stored, mime, size.asLong());
+    }
     if (url != null) {
       return MediaSource.url(url, mime);
     }

@@ -23,6 +23,10 @@ final class MediaChecks {
       String actual = dev.wagateway.media.MediaTypes.forKind(kind, b.mimeType(), b.head(), "content.media");
       return actual.equals(b.mimeType()) ? b : b.withMimeType(actual);
     }
+    if (media instanceof MediaSource.Stored st) {
+      ValidationException.require(st.size() <= maxBytes, "content.media",
+          kind.name().toLowerCase(Locale.ROOT) + " may be at most " + maxBytes + " bytes, this one is " + st.size());
+    }
     if (!kind.mimeTypes().isEmpty()) {
       ValidationException.require(kind.mimeTypes().contains(media.mimeType()), "content.media",
           kind.name().toLowerCase(Locale.ROOT) + " must be one of " + kind.mimeTypes() + ", was "

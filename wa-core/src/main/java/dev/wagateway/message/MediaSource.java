@@ -42,6 +42,14 @@ public sealed interface MediaSource {
     return new Uploaded(mediaId, mime(mimeType));
   }
 
+  /** Media in the gateway's {@link dev.wagateway.media.MediaStore} under {@code mediaId} (its SHA-256). */
+  static MediaSource stored(String mediaId, String mimeType, long size) {
+    ValidationException.require(mediaId != null && mediaId.matches("[0-9a-f]{64}"), "media.gatewayMediaId",
+        "a gateway media id is 64 lower-case hex characters");
+    ValidationException.require(size > 0, "media.size", "stored media has a size");
+    return new Stored(mediaId, mime(mimeType), size);
+  }
+
   /** Media held in memory; the array is copied. */
   static MediaSource bytes(byte[] data, String mimeType) {
     ValidationException.require(data != null && data.length > 0, "media.data", "media is empty");
@@ -75,6 +83,9 @@ public sealed interface MediaSource {
 
   /** Media held by the provider under an id (see {@link #uploaded}). */
   record Uploaded(String mediaId, String mimeType) implements MediaSource {}
+
+  /** Media in the gateway's media store (see {@link #stored}); engines get its bytes from the gateway. */
+  record Stored(String mediaId, String mimeType, long size) implements MediaSource {}
 
   /** Media in memory. */
   record Bytes(byte[] data, String mimeType) implements MediaSource {

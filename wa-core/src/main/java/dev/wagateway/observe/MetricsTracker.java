@@ -39,4 +39,13 @@ public interface MetricsTracker {
 
   /** A webhook delivery attempt has its answer; {@code latencyNanos} from the request to the answer. */
   default void webhookAttempt(String eventType, DeliveryOutcome outcome, long latencyNanos) {}
+
+  /**
+   * Media were moved: stored as they arrived ({@code inbound}) or read back for a send
+   * ({@code outbound}); {@code type} is the content type (image, document, ...).
+   */
+  default void mediaProcessed(String type, String direction, long bytes, long nanos) {}
+
+  /** Media could not be stored or read back. */
+  default void mediaFailed(String type, String direction) {}
 }

@@ -152,7 +152,7 @@ final class Codec {
 
   private static MediaSource media(JsonNode n) {
     ObjectNode m = MAPPER.createObjectNode();
-    for (String k : new String[] {"mimeType", "url", "id", "data"}) {
+    for (String k : new String[] {"mimeType", "url", "id", "data", "gatewayMediaId", "size"}) {
       if (n.hasNonNull(k)) {
         m.set(k, n.get(k));
       }

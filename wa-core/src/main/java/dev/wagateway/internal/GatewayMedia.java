@@ -1,0 +1,159 @@
+package dev.wagateway.internal;
+
+import dev.wagateway.engine.Engine;
+import dev.wagateway.engine.EngineSendException;
+import dev.wagateway.engine.MediaFetcher;
+import dev.wagateway.media.MediaConfig;
+import dev.wagateway.media.MediaContent;
+import dev.wagateway.media.MediaStore;
+import dev.wagateway.media.MediaTypes;
+import dev.wagateway.media.StoredMedia;
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.InboundMessage;
+import dev.wagateway.message.MediaSource;
+import dev.wagateway.message.MessageContent;
+import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.observe.MetricsTracker;
+import dev.wagateway.time.TaskScheduler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's side of media: inbound media into the store as they arrive, stored media read back
+ * for a send, and the retention job. Without a {@link MediaConfig} it passes everything through.
+ */
+final class GatewayMedia {
+  private static final Logger log = LoggerFactory.getLogger(GatewayMedia.class);
+  private final @Nullable MediaConfig config;
+  private final Engine engine;
+  private final TaskScheduler scheduler;
+  private final MetricsTracker metrics;
+
+  GatewayMedia(@Nullable MediaConfig config, Engine engine, TaskScheduler scheduler, MetricsTracker metrics) {
+    this.config = config;
+    this.engine = engine;
+    this.scheduler = scheduler;
+    this.metrics = metrics;
+  }
+
+  @Nullable MediaStore store() {
+    return config == null ? null : config.store();
+  }
+
+  /**
+   * The message with its media in the store: bytes are stored, provider media fetched first. A
+   * failure leaves the message as it came (the event still goes out), logged and counted.
+   */
+  InboundMessage inbound(InboundMessage m) {
+    MediaSource media = MediaContent.mediaOf(m.content());
+    if (config == null || media == null || media instanceof MediaSource.Stored) {
+      return m;
+    }
+    String type = m.content().type();
+    long started = System.nanoTime();
+    long max = MediaContent.maxBytes(m.content());
+    try {
+      byte[] data;
+      if (media instanceof MediaSource.Bytes b) {
+        data = b.data();
+      } else if (media instanceof MediaSource.Uploaded up && engine instanceof MediaFetcher f) {
+        data = f.fetchMedia(m.sessionId(), up, max).toCompletableFuture()
+            .get(config.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        return m; // a URL, or an engine that cannot fetch: left as the engine gave it
+      }
+      String mime = MediaTypes.sniff(java.util.Arrays.copyOf(data, Math.min(data.length, MediaTypes.SNIFF_BYTES)))
+          .orElse(media.mimeType());
+      Instant now = scheduler.now();
+      StoredMedia s = config.store().put(new ByteArrayInputStream(data),
+          new MediaStore.Put(mime, m.id(), m.sessionId(), now.plus(config.retention())), max);
+      MessageContent content;
+      try {
+        content = MediaContent.withMedia(m.content(), MediaSource.stored(s.id(), s.mimeType(), s.size()));
+      } catch (dev.wagateway.ValidationException e) {
+        // the bytes are not what the provider said (an "image" that is a webp): kept as a document
+        content = new MessageContent.Document(MediaSource.stored(s.id(), s.mimeType(), s.size()), type, null);
+      }
+      metrics.mediaProcessed(type, "inbound", s.size(), System.nanoTime() - started);
+      return new InboundMessage(m.id(), m.sessionId(), m.chat(), m.sender(), content, m.replyTo(), m.timestamp(),
+          m.senderProfile());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed(m, type, "interrupted");
+    } catch (java.util.concurrent.TimeoutException e) {
+      return failed(m, type, "timeout");
+    } catch (java.util.concurrent.ExecutionException | IOException | RuntimeException e) {
+      Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      return failed(m, type, t.getClass().getSimpleName());
+    }
+  }
+
+  private InboundMessage failed(InboundMessage m, String type, String why) {
+    log.warn("inbound {} of message {} could not be stored ({}); the event carries the provider's reference", type,
+        m.id(), why);
+    metrics.mediaFailed(type, "inbound");
+    return m;
+  }
+
+  /**
+   * The message as the engine needs it: stored media read back into memory. Throws a send failure
+   * when the store no longer has them.
+   */
+  OutboundMessage forEngine(OutboundMessage m) {
+    MediaSource media = MediaContent.mediaOf(m.content());
+    if (!(media instanceof MediaSource.Stored st)) {
+      return m;
+    }
+    MediaStore store = store();
+    if (store == null) {
+      throw new EngineSendException(Failure.of(FailureType.PERMANENT, "media_store_missing",
+          "the message refers to stored media but this gateway has no media store"));
+    }
+    long started = System.nanoTime();
+    try {
+      Optional<InputStream> in = store.open(st.mediaId());
+      if (in.isEmpty()) {
+        throw new EngineSendException(Failure.of(FailureType.PERMANENT, "media_gone",
+            "stored media " + st.mediaId().substring(0, 12) + "… is no longer in the media store (retention?)"));
+      }
+      byte[] data;
+      try (InputStream s = in.get()) {
+        data = s.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MediaContent.maxBytes(m.content()) + 1));
+      }
+      MessageContent c = MediaContent.withMedia(m.content(), MediaSource.bytes(data, st.mimeType()));
+      metrics.mediaProcessed(m.content().type(), "outbound", data.length, System.nanoTime() - started);
+      MessageRequest r = m.request();
+      return new OutboundMessage(m.id(), new MessageRequest(r.sessionId(), r.to(), c, r.idempotencyKey(), r.priority(),
+          r.notBefore(), r.expiresAt(), r.replyTo()), m.createdAt());
+    } catch (IOException e) {
+      metrics.mediaFailed(m.content().type(), "outbound");
+      throw new EngineSendException(Failure.of(FailureType.TRANSIENT, "media_store_error",
+          "reading stored media failed: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Deletes expired media; scheduled hourly by the gateway. */
+  void retention() {
+    MediaStore store = store();
+    if (store == null) {
+      return;
+    }
+    try {
+      int n = store.deleteExpired(scheduler.now());
+      if (n > 0) {
+        log.info("media retention deleted {} expired media", n);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("media retention failed (tried again in an hour): {}", e.getMessage());
+    }
+  }
+}

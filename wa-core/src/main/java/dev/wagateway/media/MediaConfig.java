@@ -1,0 +1,40 @@
+package dev.wagateway.media;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the gateway keeps media and for how long: inbound media are stored as they arrive (the
+ * provider's links expire within minutes) and their events carry a gateway media id; sends of
+ * stored media read them from here.
+ *
+ * @param retention how long stored media are kept (an hourly job deletes what expired)
+ * @param fetchTimeout how long the download of one inbound media may take before its event goes
+ *     out with the provider's reference instead
+ */
+public record MediaConfig(MediaStore store, Duration retention, Duration fetchTimeout) {
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+  public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+  public MediaConfig {
+    Objects.requireNonNull(store, "store");
+    if (retention == null || retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("media retention must be positive");
+    }
+    if (fetchTimeout == null || fetchTimeout.isNegative() || fetchTimeout.isZero()) {
+      throw new IllegalArgumentException("the media fetch timeout must be positive");
+    }
+  }
+
+  public static MediaConfig of(MediaStore store) {
+    return new MediaConfig(store, DEFAULT_RETENTION, DEFAULT_FETCH_TIMEOUT);
+  }
+
+  public MediaConfig withRetention(Duration retention) {
+    return new MediaConfig(store, retention, fetchTimeout);
+  }
+
+  public MediaConfig withFetchTimeout(Duration timeout) {
+    return new MediaConfig(store, retention, timeout);
+  }
+}
