@@ -144,11 +144,14 @@ final class CloudApiConnection implements EngineConnection {
     List<MediaSource.Bytes> bytes = CloudApiPayloads.bytesOf(message.content());
     CompletableFuture<Map<MediaSource, String>> uploads = CompletableFuture.completedFuture(new IdentityHashMap<>());
     for (MediaSource.Bytes b : bytes) {
-      uploads = uploads.thenCompose(map -> engine.graph().upload(account.phoneNumberId(), account.accessToken(),
-          b.data(), b.mimeType(), fileName(message, b)).thenApply(id -> {
-            map.put(b, id);
-            return map;
-          }));
+      // the same bytes go up once per number: bulk sends of one brochure upload it once
+      String sha = sha256(b.data());
+      uploads = uploads.thenCompose(map -> engine.uploadOnce(account.phoneNumberId(), sha,
+          () -> engine.graph().upload(account.phoneNumberId(), account.accessToken(), b.data(), b.mimeType(),
+              fileName(message, b))).thenApply(id -> {
+                map.put(b, id);
+                return map;
+              }));
     }
     return uploads.thenCompose(ids -> engine.graph().post(account.phoneNumberId() + "/messages",
         account.accessToken(), CloudApiPayloads.message(message, ids))).handle((resp, err) -> {
@@ -162,6 +165,14 @@ final class CloudApiConnection implements EngineConnection {
           }
           return new SendAck(id, engine.now());
         });
+  }
+
+  private static String sha256(byte[] data) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String fileName(OutboundMessage m, MediaSource.Bytes b) {

@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * WaGateway gw = WaGateway.builder().engine(engine).build();
  * }</pre>
  */
-public final class CloudApiEngine implements Engine {
+public final class CloudApiEngine implements Engine, dev.wagateway.engine.MediaFetcher {
   private final CloudApiConfig config;
   private final GraphClient graph;
   private final SeenIds seen;
@@ -177,6 +177,54 @@ public final class CloudApiEngine implements Engine {
       }
       return err != null ? CompletableFuture.<DownloadedMedia>failedFuture(t) : CompletableFuture.completedFuture(m);
     }).thenCompose(f -> f);
+  }
+
+  /** For the gateway's media store: inbound media downloaded as they arrive (Meta's links expire). */
+  @Override
+  public java.util.concurrent.CompletionStage<byte[]> fetchMedia(String sessionId,
+      dev.wagateway.message.MediaSource.Uploaded media, long maxBytes) {
+    CloudApiConfig.Account a = config.account(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    return fetch(a, media.mediaId(), maxBytes).handle((m, err) -> {
+      Throwable t = err != null && err.getCause() != null ? err.getCause() : err;
+      if (t instanceof GraphException ge && !ge.network && (ge.status == 401 || ge.status == 403 || ge.status == 404)
+          && ge.error == null) {
+        return fetch(a, media.mediaId(), maxBytes);
+      }
+      return err != null ? CompletableFuture.<DownloadedMedia>failedFuture(t) : CompletableFuture.completedFuture(m);
+    }).thenCompose(f -> f).thenApply(DownloadedMedia::data);
+  }
+
+  /**
+   * Upload ids by phone number and content hash. Meta keeps an upload for 30 days; an id is reused
+   * for 29. Concurrent sends of the same bytes share one upload in flight; a failed upload is
+   * forgotten so that the next send tries again.
+   */
+  private final ConcurrentMap<String, Upload> uploads = new ConcurrentHashMap<>();
+
+  private record Upload(CompletableFuture<String> id, Instant at) {}
+
+  CompletableFuture<String> uploadOnce(String phoneNumberId, String sha256,
+      java.util.function.Supplier<CompletableFuture<String>> upload) {
+    String key = phoneNumberId + ":" + sha256;
+    Instant now = now();
+    if (uploads.size() > 100_000) {
+      uploads.clear(); // a bound, not a policy: the next sends upload again
+    }
+    CompletableFuture<String> mine = new CompletableFuture<>();
+    Upload fresh = new Upload(mine, now);
+    Upload u = uploads.compute(key, (k, old) -> old != null && old.at().plus(Duration.ofDays(29)).isAfter(now)
+        && !old.id().isCompletedExceptionally() ? old : fresh);
+    if (u == fresh) {
+      upload.get().whenComplete((id, err) -> {
+        if (err != null) {
+          uploads.remove(key, fresh);
+          mine.completeExceptionally(err);
+        } else {
+          mine.complete(id);
+        }
+      });
+    }
+    return u.id();
   }
 
   private CompletableFuture<DownloadedMedia> fetch(CloudApiConfig.Account a, String mediaId, long max) {

@@ -45,18 +45,7 @@ final class CloudApiPayloads {
   }
 
   static @Nullable MediaSource mainMedia(MessageContent c) {
-    if (c instanceof MessageContent.Image x) {
-      return x.media();
-    } else if (c instanceof MessageContent.Video x) {
-      return x.media();
-    } else if (c instanceof MessageContent.Audio x) {
-      return x.media();
-    } else if (c instanceof MessageContent.Document x) {
-      return x.media();
-    } else if (c instanceof MessageContent.Sticker x) {
-      return x.media();
-    }
-    return null;
+    return dev.wagateway.media.MediaContent.mediaOf(c);
   }
 
   /** The send body; {@code uploaded} maps each of {@link #bytesOf} (by identity) to its media id. */
@@ -151,6 +140,9 @@ final class CloudApiPayloads {
       o.put("link", u.uri().toString());
     } else if (media instanceof MediaSource.Uploaded up) {
       o.put("id", up.mediaId());
+    } else if (media instanceof MediaSource.Stored) {
+      throw new EngineSendException(Failure.of(FailureType.PERMANENT, "media_not_resolved",
+          "stored media reach the engine only as bytes (the gateway reads them from its media store)"));
     } else {
       String id = uploaded.get(media);
       if (id == null) {
