@@ -45,6 +45,10 @@ final class GatewayMedia {
     this.metrics = metrics;
   }
 
+  dev.wagateway.media.@Nullable MediaLinks links() {
+    return config == null ? null : config.links();
+  }
+
   @Nullable MediaStore store() {
     return config == null ? null : config.store();
   }

@@ -121,7 +121,7 @@ final class WebhookDispatcher implements WebhookSubscriptions, WebhookStats {
         continue;
       }
       if (payload == null) {
-        payload = WebhookPayloads.toJson(e);
+        payload = WebhookPayloads.toJson(e, ctx.media().links());
         out = new ArrayList<>(subs.size());
       }
       out.add(new WebhookDelivery(ctx.ids().next("whd"), s.id(), e.id(), e.type(), e.sessionId(),

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param retention how long stored media are kept (an hourly job deletes what expired)
  * @param fetchTimeout how long the download of one inbound media may take before its event goes
  *     out with the provider's reference instead
+ * @param links signed links for webhook payloads, if the host offers them
  */
-public record MediaConfig(MediaStore store, Duration retention, Duration fetchTimeout) {
+public record MediaConfig(MediaStore store, Duration retention, Duration fetchTimeout,
+    @org.jspecify.annotations.Nullable MediaLinks links) {
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
   public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -27,14 +29,19 @@ public record MediaConfig(MediaStore store, Duration retention, Duration fetchTi
   }
 
   public static MediaConfig of(MediaStore store) {
-    return new MediaConfig(store, DEFAULT_RETENTION, DEFAULT_FETCH_TIMEOUT);
+    return new MediaConfig(store, DEFAULT_RETENTION, DEFAULT_FETCH_TIMEOUT, null);
   }
 
   public MediaConfig withRetention(Duration retention) {
-    return new MediaConfig(store, retention, fetchTimeout);
+    return new MediaConfig(store, retention, fetchTimeout, links);
   }
 
   public MediaConfig withFetchTimeout(Duration timeout) {
-    return new MediaConfig(store, retention, timeout);
+    return new MediaConfig(store, retention, timeout, links);
+  }
+
+  /** Webhook payloads carry a link from {@code links} for each stored media. */
+  public MediaConfig withLinks(MediaLinks links) {
+    return new MediaConfig(store, retention, fetchTimeout, java.util.Objects.requireNonNull(links, "links"));
   }
 }

@@ -28,25 +28,34 @@ public final class WebhookPayloads {
   private WebhookPayloads() {}
 
   public static byte[] toJson(GatewayEvent e) {
+    return toJson(e, null);
+  }
+
+  /** With {@code links}, stored media in the payload carry a signed {@code url}. */
+  public static byte[] toJson(GatewayEvent e, dev.wagateway.media.@Nullable MediaLinks links) {
     try {
-      return MAPPER.writeValueAsBytes(toTree(e));
+      return MAPPER.writeValueAsBytes(toTree(e, links));
     } catch (JsonProcessingException ex) {
       throw new UncheckedIOException("serialising " + e.type() + " failed", ex);
     }
   }
 
   public static ObjectNode toTree(GatewayEvent e) {
+    return toTree(e, null);
+  }
+
+  public static ObjectNode toTree(GatewayEvent e, dev.wagateway.media.@Nullable MediaLinks links) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("id", e.id());
     root.put("type", e.type());
     root.put("timestamp", e.timestamp().toString());
     root.put("session", e.sessionId());
-    root.set("data", data(e));
+    root.set("data", data(e, links));
     root.put("version", VERSION);
     return root;
   }
 
-  private static ObjectNode data(GatewayEvent e) {
+  private static ObjectNode data(GatewayEvent e, dev.wagateway.media.@Nullable MediaLinks links) {
     ObjectNode d = MAPPER.createObjectNode();
     if (e instanceof GatewayEvent.SessionStateChanged s) {
       d.put("from", s.from().name()).put("to", s.to().name()).put("reason", s.reason());
@@ -76,14 +85,14 @@ public final class WebhookPayloads {
         p.put("name", sp.name()).put("username", sp.username())
             .put("userId", sp.userId() == null ? null : sp.userId().user());
       }
-      d.set("content", content(msg.content()));
+      d.set("content", content(msg.content(), links, e.sessionId()));
     } else if (e instanceof GatewayEvent.ReactionReceived r) {
       d.put("chat", r.chat().asString()).put("from", r.sender().asString())
           .put("messageId", r.targetMessageId()).put("emoji", r.emoji());
     } else if (e instanceof GatewayEvent.MessageEdited m) {
       d.put("chat", m.chat().asString()).put("from", m.sender().asString())
           .put("messageId", m.targetMessageId());
-      d.set("content", content(m.content()));
+      d.set("content", content(m.content(), links, e.sessionId()));
     } else if (e instanceof GatewayEvent.MessageRevoked m) {
       d.put("chat", m.chat().asString()).put("from", m.sender().asString())
           .put("messageId", m.targetMessageId());
@@ -128,21 +137,21 @@ public final class WebhookPayloads {
     return a;
   }
 
-  static ObjectNode content(MessageContent c) {
+  static ObjectNode content(MessageContent c, dev.wagateway.media.@Nullable MediaLinks links, String sessionId) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("type", c.type());
     if (c instanceof MessageContent.Text t) {
       n.put("body", t.body());
     } else if (c instanceof MessageContent.Image i) {
-      media(n, i.media()).put("caption", i.caption());
+      media(n, i.media(), links, sessionId).put("caption", i.caption());
     } else if (c instanceof MessageContent.Video v) {
-      media(n, v.media()).put("caption", v.caption());
+      media(n, v.media(), links, sessionId).put("caption", v.caption());
     } else if (c instanceof MessageContent.Audio a) {
-      media(n, a.media()).put("voiceNote", a.voiceNote());
+      media(n, a.media(), links, sessionId).put("voiceNote", a.voiceNote());
     } else if (c instanceof MessageContent.Document doc) {
-      media(n, doc.media()).put("fileName", doc.fileName()).put("caption", doc.caption());
+      media(n, doc.media(), links, sessionId).put("fileName", doc.fileName()).put("caption", doc.caption());
     } else if (c instanceof MessageContent.Sticker s) {
-      media(n, s.media()).put("animated", s.animated());
+      media(n, s.media(), links, sessionId).put("animated", s.animated());
     } else if (c instanceof MessageContent.Location l) {
       n.put("latitude", l.latitude()).put("longitude", l.longitude()).put("name", l.name())
           .put("address", l.address());
@@ -158,8 +167,15 @@ public final class WebhookPayloads {
     return n;
   }
 
-  private static ObjectNode media(ObjectNode n, MediaSource m) {
+  private static ObjectNode media(ObjectNode n, MediaSource m, dev.wagateway.media.@Nullable MediaLinks links,
+      String sessionId) {
     n.setAll(ContentJson.media(m, false));
+    if (links != null && m instanceof MediaSource.Stored st) {
+      String url = links.linkFor(st, sessionId);
+      if (url != null) {
+        n.put("url", url);
+      }
+    }
     return n;
   }
 }

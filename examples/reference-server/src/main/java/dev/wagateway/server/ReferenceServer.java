@@ -8,6 +8,8 @@ import dev.wagateway.ValidationException;
 import dev.wagateway.WaGateway;
 import dev.wagateway.WaGatewayBuilder;
 import dev.wagateway.cloudapi.CloudApiEngine;
+import dev.wagateway.media.FileSystemMediaStore;
+import dev.wagateway.media.MediaConfig;
 import dev.wagateway.health.HealthCheck;
 import dev.wagateway.health.HealthResult;
 import dev.wagateway.health.HealthStatus;
@@ -58,6 +60,7 @@ public final class ReferenceServer implements AutoCloseable {
   private final TaskScheduler scheduler;
   private final SimulatedNetwork network;
   private final @Nullable CloudApiEngine cloudApi;
+  private final @Nullable MediaRoutes media;
   /** Where Meta posts Cloud API notifications (the callback URL of the Meta app's webhook). */
   public static final String CLOUDAPI_WEBHOOK_PATH = "/webhooks/cloudapi";
   private final WaGateway gateway;
@@ -86,11 +89,22 @@ public final class ReferenceServer implements AutoCloseable {
     this.storage = Storage.open(config);
     this.cloudApi = config.cloudApi() == null ? null
         : CloudApiEngine.builder(config.cloudApi()).seenIds(storage.seenIds()).scheduler(scheduler).build();
+    if (config.mediaDir() != null) {
+      FileSystemMediaStore mediaStore = new FileSystemMediaStore(config.mediaDir());
+      this.media = new MediaRoutes(mediaStore, storage.mediaLinkKey(), config.mediaLinkTtl(),
+          () -> config.publicUrl() != null ? config.publicUrl() : "http://" + linkHost() + ":" + port(),
+          Clock.systemUTC(), json);
+    } else {
+      this.media = null;
+    }
     WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler)
         .engine(cloudApi != null ? cloudApi : network.engine())
         .queue(QueueConfig.defaults().withPacing(config.pacing())).webhookDeliverer(deliverer)
         .metricsTracker(metrics.tracker()).maxSessions(config.maxSessions())
         .shutdownTimeout(config.shutdownTimeout());
+    if (media != null) {
+      b.media(MediaConfig.of(media.store()).withRetention(config.mediaRetention()).withLinks(media.links()));
+    }
     storage.apply(b);
     if (storage.simulatedDeviceSecret() != null) {
       network.rememberDevices(storage.simulatedDeviceSecret());
@@ -103,6 +117,9 @@ public final class ReferenceServer implements AutoCloseable {
     if (storage.file() != null) {
       metrics.storage("sqlite", storage.file());
     }
+    if (config.mediaDir() != null) {
+      metrics.storage("media", config.mediaDir());
+    }
     metrics.bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
@@ -110,6 +127,16 @@ public final class ReferenceServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     List<HealthCheck> checks = new ArrayList<>(GatewayChecks.all(gateway, Clock.systemUTC()));
+    if (media != null) {
+      checks.add(HealthCheck.of("media", Set.of(HealthCheck.Group.READINESS), () -> {
+        try {
+          media.store().ping();
+          return HealthResult.up();
+        } catch (IOException | RuntimeException e) {
+          return HealthResult.down("the media store cannot be written: " + e.getClass().getSimpleName());
+        }
+      }));
+    }
     if (cloudApi != null) {
       checks.add(HealthCheck.of("cloudapi", Set.of(HealthCheck.Group.READINESS), () -> {
         CloudApiEngine.Health h = cloudApi.health();
@@ -122,6 +149,9 @@ public final class ReferenceServer implements AutoCloseable {
     ApiKeys keys = new ApiKeys(config.apiKeys());
     this.router = new Api(gateway, new JsonViews(json), pairing, deliverer,
         config.devEndpoints() && cloudApi == null ? network : null, Clock.systemUTC()).routes(new Router());
+    if (media != null) {
+      media.routes(router);
+    }
     // Without TCP_NODELAY a response written as headers then body waits for the client's delayed
     // ACK (about 40 ms a request, measured). The JDK reads this once, when its first server starts.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -142,6 +172,10 @@ public final class ReferenceServer implements AutoCloseable {
     HttpContext healthCtx = http.createContext("/health", new HealthHttpHandler(health, false,
         x -> keys.authenticate(ApiHandler.presentedKey(x)) != null));
     healthCtx.getFilters().add(HttpServerMetrics.filter(registry));
+    if (media != null) {
+      // signed links for webhook receivers: no key, the signature and expiry decide
+      http.createContext(MediaRoutes.PUBLIC_PATH, media::publicLink).getFilters().add(HttpServerMetrics.filter(registry));
+    }
     if (cloudApi != null) {
       // Meta's callback URL: not behind an API key (Meta cannot send one); the app secret's signature guards it.
       http.createContext(CLOUDAPI_WEBHOOK_PATH, x -> cloudApiWebhook(x, cloudApi.webhookHandler()))
@@ -177,6 +211,12 @@ public final class ReferenceServer implements AutoCloseable {
         x.getResponseBody().write(out);
       }
     }
+  }
+
+  /** The host in self-made media links when WA_PUBLIC_URL is not set. */
+  private String linkHost() {
+    String h = config.host();
+    return h.equals("0.0.0.0") || h.equals("::") ? "localhost" : h;
   }
 
   /** Starts the gateway, the HTTP server and the event stream. */

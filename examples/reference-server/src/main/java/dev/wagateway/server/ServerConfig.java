@@ -53,7 +53,11 @@ public record ServerConfig(
     boolean jsonLogs,
     Duration shutdownTimeout,
     int maxSessions,
-    dev.wagateway.cloudapi.@Nullable CloudApiConfig cloudApi) {
+    dev.wagateway.cloudapi.@Nullable CloudApiConfig cloudApi,
+    @Nullable Path mediaDir,
+    Duration mediaRetention,
+    @Nullable String publicUrl,
+    Duration mediaLinkTtl) {
 
   /** The key the README documents; only used when WA_API_KEYS is not set, with a warning. */
   public static final String DEV_ADMIN_KEY = "dev-admin-key-change-me";
@@ -61,7 +65,8 @@ public record ServerConfig(
       "WA_STORE", "WA_DB_PATH", "WA_DB_URL", "WA_DB_USER", "WA_DB_PASSWORD", "WA_INSTANCE_ID", "WA_PACING_RATE", "WA_PACING_BURST", "WA_RECIPIENT_GAP", "WA_DEV_ENDPOINTS", "WA_MAX_BODY_BYTES",
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
       "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG", "WA_CLOUDAPI_ACCOUNTS",
-      "WA_CLOUDAPI_APP_SECRET", "WA_CLOUDAPI_VERIFY_TOKEN", "WA_CLOUDAPI_BASE_URL", "WA_CLOUDAPI_API_VERSION");
+      "WA_CLOUDAPI_APP_SECRET", "WA_CLOUDAPI_VERIFY_TOKEN", "WA_CLOUDAPI_BASE_URL", "WA_CLOUDAPI_API_VERSION",
+      "WA_MEDIA", "WA_MEDIA_DIR", "WA_MEDIA_RETENTION", "WA_PUBLIC_URL", "WA_MEDIA_LINK_TTL");
 
   /** True when no key was configured and {@link #DEV_ADMIN_KEY} is accepted. */
   public boolean usesDevKey() {
@@ -151,7 +156,35 @@ public record ServerConfig(
         logFormat.equals("json"),
         r.duration("WA_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
         r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000),
-        cloudApi);
+        cloudApi,
+        mediaDir(r),
+        r.duration("WA_MEDIA_RETENTION", dev.wagateway.media.MediaConfig.DEFAULT_RETENTION),
+        publicUrl(r),
+        r.duration("WA_MEDIA_LINK_TTL", Duration.ofDays(1)));
+  }
+
+  /** WA_MEDIA=filesystem (the default) keeps media in WA_MEDIA_DIR; off lets them pass through. */
+  private static @Nullable Path mediaDir(Values r) {
+    String mode = r.oneOf("WA_MEDIA", "filesystem", Set.of("filesystem", "off"));
+    if (mode.equals("off")) {
+      return null;
+    }
+    try {
+      return Path.of(r.string("WA_MEDIA_DIR", "data/media"));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ValidationException("WA_MEDIA_DIR", "is not a directory path");
+    }
+  }
+
+  /** The server's address as webhook receivers reach it, for signed media links. */
+  private static @Nullable String publicUrl(Values r) {
+    String u = r.raw("WA_PUBLIC_URL");
+    if (u == null) {
+      return null;
+    }
+    ValidationException.require(u.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), "WA_PUBLIC_URL",
+        "an http(s) URL such as https://wa.example.com");
+    return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
   }
 
   /**

@@ -32,11 +32,14 @@ final class Storage implements AutoCloseable {
   private final @Nullable EncryptionKeys keys;
   private final @Nullable Path file;
   private final byte @Nullable [] deviceSecret;
+  private final byte[] linkKey;
   private @Nullable String instanceId;
 
   private Storage(@Nullable HikariDataSource ds, @Nullable JdbcStores stores, @Nullable EncryptionKeys keys,
       @Nullable Path file, @Nullable String keyMaterial) {
     this.deviceSecret = stores == null || keyMaterial == null ? null : derive(keyMaterial);
+    // media links signed with a key derived from the encryption key outlive restarts; without one they die with the process
+    this.linkKey = keyMaterial == null ? randomKey() : derive("media links|" + keyMaterial);
     this.dataSource = ds;
     this.stores = stores;
     this.keys = keys;
@@ -150,6 +153,17 @@ final class Storage implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static byte[] randomKey() {
+    byte[] k = new byte[32];
+    new java.security.SecureRandom().nextBytes(k);
+    return k;
+  }
+
+  /** The key media links are signed with (never the encryption key itself). */
+  byte[] mediaLinkKey() {
+    return linkKey.clone();
   }
 
   /**
