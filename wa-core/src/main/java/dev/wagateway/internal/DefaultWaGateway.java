@@ -161,6 +161,7 @@ public final class DefaultWaGateway implements WaGateway {
     if (s.state() == SessionState.RESTRICTED) {
       throw new IllegalSessionStateException(s.id, SessionState.RESTRICTED, "send");
     }
+    ctx.media().checkOnSend(request.content());
     Instant now = ctx.scheduler().now();
     OutboundMessage m = new OutboundMessage(ctx.ids().next("msg"), request, now);
     capacity.acquire();
@@ -360,6 +361,7 @@ public final class DefaultWaGateway implements WaGateway {
     if (mediaRetention != null) {
       mediaRetention.cancel();
     }
+    ctx.media().close();
     if (capacitySync != null) {
       capacitySync.cancel();
     }

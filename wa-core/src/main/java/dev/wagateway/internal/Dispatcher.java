@@ -371,7 +371,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<SendAck> future;
     try {
-      future = conn.send(ctx.media().forEngine(m)).toCompletableFuture();
+      // the common case stays one call; only a media URL to fetch goes through the fetch pool first
+      future = ctx.media().needsFetch(m) ? ctx.media().fetchAsync(m).thenCompose(x -> conn.send(x).toCompletableFuture())
+          : conn.send(ctx.media().forEngine(m)).toCompletableFuture();
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

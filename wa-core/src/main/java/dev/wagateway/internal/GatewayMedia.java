@@ -38,8 +38,12 @@ final class GatewayMedia {
   private final TaskScheduler scheduler;
   private final MetricsTracker metrics;
 
+  private final dev.wagateway.media.@Nullable MediaDownloader downloader;
+
   GatewayMedia(@Nullable MediaConfig config, Engine engine, TaskScheduler scheduler, MetricsTracker metrics) {
     this.config = config;
+    this.downloader = config == null || !config.fetchUrls() ? null
+        : new dev.wagateway.media.MediaDownloader(config.allowPrivateNetworks(), config.fetchTimeout());
     this.engine = engine;
     this.scheduler = scheduler;
     this.metrics = metrics;
@@ -108,12 +112,45 @@ final class GatewayMedia {
     return m;
   }
 
+  /** Fetches of media URLs run here, off the dispatcher's threads (a slow server must not stall sends). */
+  private final java.util.concurrent.ExecutorService fetchPool = java.util.concurrent.Executors.newFixedThreadPool(4,
+      r -> {
+        Thread t = new Thread(r, "wa-media-fetch");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** True when {@code m} has a media URL the gateway fetches before the send. */
+  boolean needsFetch(OutboundMessage m) {
+    return downloader != null && MediaContent.mediaOf(m.content()) instanceof MediaSource.Url;
+  }
+
+  /** {@link #forEngine} on the fetch pool, for a message that {@link #needsFetch}. */
+  java.util.concurrent.CompletableFuture<OutboundMessage> fetchAsync(OutboundMessage m) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> forEngine(m), fetchPool);
+  }
+
+  void close() {
+    fetchPool.shutdownNow();
+  }
+
+  /** At {@code send}: a media URL must point at a public address (unless allowed), or it is refused now. */
+  void checkOnSend(MessageContent c) {
+    MediaSource media = MediaContent.mediaOf(c);
+    if (downloader != null && media instanceof MediaSource.Url u) {
+      downloader.check(u.uri(), "content.media.url");
+    }
+  }
+
   /**
-   * The message as the engine needs it: stored media read back into memory. Throws a send failure
-   * when the store no longer has them.
+   * The message as the engine needs it: stored media read back into memory, media URLs fetched
+   * (guarded, limited, typed by their content) and stored. Throws a send failure when that fails.
    */
   OutboundMessage forEngine(OutboundMessage m) {
     MediaSource media = MediaContent.mediaOf(m.content());
+    if (downloader != null && media instanceof MediaSource.Url u) {
+      return fetched(m, u);
+    }
     if (!(media instanceof MediaSource.Stored st)) {
       return m;
     }
@@ -142,6 +179,31 @@ final class GatewayMedia {
       metrics.mediaFailed(m.content().type(), "outbound");
       throw new EngineSendException(Failure.of(FailureType.TRANSIENT, "media_store_error",
           "reading stored media failed: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private OutboundMessage fetched(OutboundMessage m, MediaSource.Url u) {
+    String type = m.content().type();
+    long started = System.nanoTime();
+    long max = MediaContent.maxBytes(m.content());
+    try {
+      var f = downloader.fetch(u.uri(), max, "content.media.url");
+      // the content decides the type; the content's constructor refuses what does not fit the kind
+      MessageContent c = MediaContent.withMedia(m.content(), MediaSource.bytes(f.data(), u.mimeType()));
+      MediaSource.Bytes b = (MediaSource.Bytes) MediaContent.mediaOf(c);
+      config.store().put(new ByteArrayInputStream(f.data()), new MediaStore.Put(b.mimeType(), m.id(), m.sessionId(),
+          scheduler.now().plus(config.retention())), max);
+      metrics.mediaProcessed(type, "outbound", f.data().length, System.nanoTime() - started);
+      MessageRequest r = m.request();
+      return new OutboundMessage(m.id(), new MessageRequest(r.sessionId(), r.to(), c, r.idempotencyKey(), r.priority(),
+          r.notBefore(), r.expiresAt(), r.replyTo()), m.createdAt());
+    } catch (dev.wagateway.ValidationException e) {
+      metrics.mediaFailed(type, "outbound");
+      throw new EngineSendException(Failure.of(FailureType.PERMANENT, "media_refused", e.getMessage()));
+    } catch (IOException e) {
+      metrics.mediaFailed(type, "outbound");
+      throw new EngineSendException(Failure.of(FailureType.TRANSIENT, "media_fetch_failed",
+          "fetching the media URL failed: " + e.getMessage()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.wagateway.webhooks;
 
+import dev.wagateway.net.AddressGuard;
 import dev.wagateway.webhook.DeliveryResult;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

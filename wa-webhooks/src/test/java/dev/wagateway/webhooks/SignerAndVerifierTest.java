@@ -1,5 +1,6 @@
 package dev.wagateway.webhooks;
 
+import dev.wagateway.net.AddressGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

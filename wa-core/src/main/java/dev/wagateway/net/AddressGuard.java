@@ -1,4 +1,4 @@
-package dev.wagateway.webhooks;
+package dev.wagateway.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -8,15 +8,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The SSRF guard: refuses targets that resolve to loopback, private, link-local, carrier-grade NAT,
- * unique-local, multicast or unspecified addresses, so a subscription cannot make the gateway call
- * into its own network. Checked after DNS resolution. The HTTP client resolves again when it
+ * unique-local, multicast or unspecified addresses, so a webhook subscription or a media URL cannot
+ * make the gateway call into its own network. Checked after DNS resolution. The HTTP client resolves again when it
  * connects, so a DNS answer that changes between the two (rebinding) is not caught here.
  */
-final class AddressGuard {
+public final class AddressGuard {
   private AddressGuard() {}
 
   /** The first non-public address {@code host} resolves to, or null if all are public. */
-  static @Nullable InetAddress firstNonPublic(String host) throws UnknownHostException {
+  public static @Nullable InetAddress firstNonPublic(String host) throws UnknownHostException {
     for (InetAddress a : InetAddress.getAllByName(host)) {
       if (!isPublic(a)) {
         return a;
@@ -25,7 +25,7 @@ final class AddressGuard {
     return null;
   }
 
-  static boolean isPublic(InetAddress a) {
+  public static boolean isPublic(InetAddress a) {
     if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()
         || a.isAnyLocalAddress() || a.isMulticastAddress()) {
       return false;
