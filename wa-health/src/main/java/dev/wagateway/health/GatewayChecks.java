@@ -32,10 +32,31 @@ public final class GatewayChecks {
 
   /** Every built-in check with its defaults. */
   public static List<HealthCheck> all(WaGateway gw, Clock clock) {
-    return List.of(running(gw), scheduler(gw, clock, DEFAULT_HEARTBEAT_STALE_AFTER), stores(gw),
+    List<HealthCheck> checks = new java.util.ArrayList<>(List.of(running(gw),
+        scheduler(gw, clock, DEFAULT_HEARTBEAT_STALE_AFTER), stores(gw),
         sessions(gw, clock, DEFAULT_DISCONNECTED_AFTER), silentSessions(gw, clock, DEFAULT_SILENT_AFTER),
         queue(gw, DEFAULT_BACKLOG_THRESHOLD, DEFAULT_DEAD_LETTER_THRESHOLD), webhooks(gw),
-        memory(DEFAULT_HEAP_THRESHOLD));
+        memory(DEFAULT_HEAP_THRESHOLD)));
+    if (gw.mediaStore().isPresent()) {
+      checks.add(media(gw));
+    }
+    return List.copyOf(checks);
+  }
+
+  /** Readiness: the media store can be written (a file written and removed, or the bucket answers). */
+  public static HealthCheck media(WaGateway gw) {
+    return HealthCheck.of("media", Set.of(HealthCheck.Group.READINESS), () -> {
+      var store = gw.mediaStore().orElse(null);
+      if (store == null) {
+        return HealthResult.up();
+      }
+      try {
+        store.ping();
+        return HealthResult.up();
+      } catch (java.io.IOException | RuntimeException e) {
+        return HealthResult.down("the media store cannot be reached or written: " + e.getMessage());
+      }
+    });
   }
 
   private static final Set<HealthCheck.Group> BOTH =

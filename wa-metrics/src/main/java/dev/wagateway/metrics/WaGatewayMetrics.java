@@ -366,6 +366,31 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     }
 
     @Override
+    public void mediaProcessed(String type, String direction, long bytes, long nanos) {
+      MeterRegistry r = registry;
+      if (r == null) {
+        return;
+      }
+      String t = mediaType(type);
+      String d = direction.equals("inbound") ? "inbound" : "outbound";
+      Timer.builder(WaMetricNames.MEDIA_PROCESSING_DURATION).description("Storing inbound or reading back outbound media")
+          .tag("type", t).tag("direction", d).register(r).record(nanos, TimeUnit.NANOSECONDS);
+      io.micrometer.core.instrument.Counter.builder(WaMetricNames.MEDIA_BYTES).baseUnit("bytes")
+          .description("Media bytes stored (inbound) or sent (outbound)").tag("type", t).tag("direction", d)
+          .register(r).increment(bytes);
+    }
+
+    @Override
+    public void mediaFailed(String type, String direction) {
+      MeterRegistry r = registry;
+      if (r != null) {
+        io.micrometer.core.instrument.Counter.builder(WaMetricNames.MEDIA_FAILURES)
+            .description("Media that could not be stored, fetched or read back").tag("type", mediaType(type))
+            .tag("direction", direction.equals("inbound") ? "inbound" : "outbound").register(r).increment();
+      }
+    }
+
+    @Override
     public void dispatchLag(long lagNanos) {
       Timer t = dispatchLag;
       if (t != null) {
@@ -380,6 +405,14 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
         t.record(latencyNanos, TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  /** Media content types as tags: the five kinds, anything else folded (no free text as a tag). */
+  private static String mediaType(String type) {
+    return switch (type) {
+      case "image", "video", "audio", "document", "sticker" -> type;
+      default -> "other";
+    };
   }
 
   /** The bucket settings of every timer. */

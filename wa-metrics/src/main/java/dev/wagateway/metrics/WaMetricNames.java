@@ -51,6 +51,12 @@ public final class WaMetricNames {
   public static final String STORAGE_VOLUME_SIZE = "whatsapp.storage.volume.size";
   /** {@code whatsapp_storage_volume_free_bytes} gauge by store: bytes still usable on that volume. */
   public static final String STORAGE_VOLUME_FREE = "whatsapp.storage.volume.free";
+  /** {@code whatsapp_media_processing_duration_seconds} timer by content type and direction: storing or reading back media. */
+  public static final String MEDIA_PROCESSING_DURATION = "whatsapp.media.processing.duration";
+  /** {@code whatsapp_media_bytes_total} counter by content type and direction (inbound stored, outbound sent). */
+  public static final String MEDIA_BYTES = "whatsapp.media.bytes";
+  /** {@code whatsapp_media_failures_total} counter by content type and direction. */
+  public static final String MEDIA_FAILURES = "whatsapp.media.failures";
   /** {@code http_server_requests_seconds} timer by method, uri (template), status, outcome. */
   public static final String HTTP_SERVER_REQUESTS = "http.server.requests";
 

@@ -70,6 +70,31 @@ class WaGatewayMetricsTest {
   }
 
   @Test
+  void mediaStoredOnArrivalAreTimedAndCountedByTypeAndDirection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    VirtualTaskScheduler time = new VirtualTaskScheduler();
+    metrics = new WaGatewayMetrics(100, time.clock());
+    dev.wagateway.media.FileSystemMediaStore store = new dev.wagateway.media.FileSystemMediaStore(dir, time.clock());
+    h = new SimHarness(time, SimulatedConfig.defaults(), b -> b.metricsTracker(metrics.tracker())
+        .media(dev.wagateway.media.MediaConfig.of(store)));
+    metrics.attach(h.gateway);
+    metrics.bindTo(registry);
+    h.pair("a", "+491701111111");
+    h.pair("b", "+491702222222");
+    byte[] ogg = new byte[10_000];
+    System.arraycopy("OggS".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, ogg, 0, 4);
+    h.gateway.send(dev.wagateway.message.MessageRequest.builder().session("a").to("+491702222222")
+        .content(new dev.wagateway.message.MessageContent.Audio(dev.wagateway.message.MediaSource.bytes(ogg,
+            "audio/ogg"), true)).build());
+    h.time.advance(Duration.ofSeconds(5));
+    assertThat(count(WaMetricNames.MEDIA_BYTES, "type", "audio", "direction", "inbound")).isEqualTo(10_000);
+    assertThat(registry.find(WaMetricNames.MEDIA_PROCESSING_DURATION).tags("type", "audio", "direction", "inbound")
+        .timer().count()).isEqualTo(1);
+    assertThat(count(WaMetricNames.MEDIA_FAILURES, "type", "audio", "direction", "inbound")).as("none failed")
+        .isEqualTo(-1);
+  }
+
+  @Test
   void sendsReceiptsFailuresAndQueueDepthsAreCounted() {
     start(100);
     h.gateway.webhooks().create(SubscriptionRequest.builder("https://ok.example.com/x")

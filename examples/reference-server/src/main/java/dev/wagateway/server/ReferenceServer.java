@@ -127,16 +127,6 @@ public final class ReferenceServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     List<HealthCheck> checks = new ArrayList<>(GatewayChecks.all(gateway, Clock.systemUTC()));
-    if (media != null) {
-      checks.add(HealthCheck.of("media", Set.of(HealthCheck.Group.READINESS), () -> {
-        try {
-          media.store().ping();
-          return HealthResult.up();
-        } catch (IOException | RuntimeException e) {
-          return HealthResult.down("the media store cannot be written: " + e.getClass().getSimpleName());
-        }
-      }));
-    }
     if (cloudApi != null) {
       checks.add(HealthCheck.of("cloudapi", Set.of(HealthCheck.Group.READINESS), () -> {
         CloudApiEngine.Health h = cloudApi.health();
