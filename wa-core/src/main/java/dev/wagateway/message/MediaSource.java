@@ -72,6 +72,25 @@ public sealed interface MediaSource {
     }
   }
 
+  /**
+   * Reads a file (at most {@code maxBytes}); its type is then taken from its content when the
+   * content shows one, not from its name.
+   *
+   * @throws ValidationException when the file is missing, unreadable or larger than {@code maxBytes}
+   */
+  static MediaSource file(java.nio.file.Path file, String mimeType, long maxBytes) {
+    ValidationException.require(file != null && java.nio.file.Files.isRegularFile(file), "media.file",
+        "not a readable file");
+    try {
+      long size = java.nio.file.Files.size(file);
+      ValidationException.require(size <= maxBytes, "media.file", "the file has " + size + " bytes, more than "
+          + maxBytes);
+      return stream(java.nio.file.Files.newInputStream(file), mimeType, maxBytes);
+    } catch (IOException e) {
+      throw new ValidationException("media.file", "cannot be read: " + e.getClass().getSimpleName());
+    }
+  }
+
   private static String mime(String mimeType) {
     ValidationException.require(mimeType != null && mimeType.matches("[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+"),
         "media.mimeType", "a mime type such as image/jpeg is required");

@@ -87,6 +87,17 @@ class MessageContentTest {
   }
 
   @Test
+  void filesAreReadUpToTheLimitAndTypedByTheirContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path photo = dir.resolve("holiday.png"); // named png, is a jpeg
+    java.nio.file.Files.write(photo, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3});
+    MessageContent.Image img = new MessageContent.Image(MediaSource.file(photo, "image/png", 100), null);
+    assertThat(img.media().mimeType()).isEqualTo("image/jpeg");
+    rejects(() -> MediaSource.file(photo, "image/png", 3), "media.file", "more than 3");
+    rejects(() -> MediaSource.file(dir.resolve("missing.jpg"), "image/jpeg", 100), "media.file", "not a readable file");
+  }
+
+  @Test
   void streamsAreReadUpToTheLimit() {
     MediaSource ok = MediaSource.stream(new ByteArrayInputStream(new byte[100]), "audio/ogg", 100);
     assertThat(((MediaSource.Bytes) ok).size()).isEqualTo(100);

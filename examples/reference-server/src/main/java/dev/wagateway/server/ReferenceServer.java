@@ -89,8 +89,9 @@ public final class ReferenceServer implements AutoCloseable {
     this.storage = Storage.open(config);
     this.cloudApi = config.cloudApi() == null ? null
         : CloudApiEngine.builder(config.cloudApi()).seenIds(storage.seenIds()).scheduler(scheduler).build();
-    if (config.mediaDir() != null) {
-      FileSystemMediaStore mediaStore = new FileSystemMediaStore(config.mediaDir());
+    if (config.mediaDir() != null || config.mediaS3() != null) {
+      dev.wagateway.media.MediaStore mediaStore = config.mediaDir() != null
+          ? new FileSystemMediaStore(config.mediaDir()) : config.mediaS3().build();
       this.media = new MediaRoutes(mediaStore, storage.mediaLinkKey(), config.mediaLinkTtl(),
           () -> config.publicUrl() != null ? config.publicUrl() : "http://" + linkHost() + ":" + port(),
           Clock.systemUTC(), json);
@@ -307,6 +308,13 @@ public final class ReferenceServer implements AutoCloseable {
     }
     scheduler.close();
     storage.close();
+    if (media != null && media.store() instanceof AutoCloseable c) {
+      try {
+        c.close(); // the S3 client
+      } catch (Exception e) {
+        log.warn("closing the media store failed: {}", e.getMessage());
+      }
+    }
     try {
       httpThreads.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -55,6 +55,7 @@ public record ServerConfig(
     int maxSessions,
     dev.wagateway.cloudapi.@Nullable CloudApiConfig cloudApi,
     @Nullable Path mediaDir,
+    dev.wagateway.media.s3.S3MediaStore.@Nullable Builder mediaS3,
     Duration mediaRetention,
     @Nullable String publicUrl,
     Duration mediaLinkTtl) {
@@ -66,7 +67,9 @@ public record ServerConfig(
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
       "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG", "WA_CLOUDAPI_ACCOUNTS",
       "WA_CLOUDAPI_APP_SECRET", "WA_CLOUDAPI_VERIFY_TOKEN", "WA_CLOUDAPI_BASE_URL", "WA_CLOUDAPI_API_VERSION",
-      "WA_MEDIA", "WA_MEDIA_DIR", "WA_MEDIA_RETENTION", "WA_PUBLIC_URL", "WA_MEDIA_LINK_TTL");
+      "WA_MEDIA", "WA_MEDIA_DIR", "WA_MEDIA_RETENTION", "WA_PUBLIC_URL", "WA_MEDIA_LINK_TTL",
+      "WA_MEDIA_S3_BUCKET", "WA_MEDIA_S3_ENDPOINT", "WA_MEDIA_S3_REGION", "WA_MEDIA_S3_PREFIX", "WA_MEDIA_S3_ACCESS_KEY",
+      "WA_MEDIA_S3_SECRET_KEY");
 
   /** True when no key was configured and {@link #DEV_ADMIN_KEY} is accepted. */
   public boolean usesDevKey() {
@@ -158,15 +161,16 @@ public record ServerConfig(
         r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000),
         cloudApi,
         mediaDir(r),
+        mediaS3(r),
         r.duration("WA_MEDIA_RETENTION", dev.wagateway.media.MediaConfig.DEFAULT_RETENTION),
         publicUrl(r),
         r.duration("WA_MEDIA_LINK_TTL", Duration.ofDays(1)));
   }
 
-  /** WA_MEDIA=filesystem (the default) keeps media in WA_MEDIA_DIR; off lets them pass through. */
+  /** WA_MEDIA=filesystem (the default) keeps media in WA_MEDIA_DIR; s3 in a bucket; off lets them pass through. */
   private static @Nullable Path mediaDir(Values r) {
-    String mode = r.oneOf("WA_MEDIA", "filesystem", Set.of("filesystem", "off"));
-    if (mode.equals("off")) {
+    String mode = r.oneOf("WA_MEDIA", "filesystem", Set.of("filesystem", "s3", "off"));
+    if (!mode.equals("filesystem")) {
       return null;
     }
     try {
@@ -174,6 +178,32 @@ public record ServerConfig(
     } catch (java.nio.file.InvalidPathException e) {
       throw new ValidationException("WA_MEDIA_DIR", "is not a directory path");
     }
+  }
+
+  /** WA_MEDIA=s3: the bucket and how to reach it (AWS, or an S3-compatible server by endpoint). */
+  private static dev.wagateway.media.s3.S3MediaStore.@Nullable Builder mediaS3(Values r) {
+    if (!"s3".equals(r.raw("WA_MEDIA"))) {
+      for (String k : new String[] {"WA_MEDIA_S3_BUCKET", "WA_MEDIA_S3_ENDPOINT", "WA_MEDIA_S3_ACCESS_KEY"}) {
+        ValidationException.require(r.raw(k) == null, k, "is only read with WA_MEDIA=s3");
+      }
+      return null;
+    }
+    String bucket = r.raw("WA_MEDIA_S3_BUCKET");
+    ValidationException.require(bucket != null, "WA_MEDIA_S3_BUCKET", "WA_MEDIA=s3 needs a bucket");
+    var b = dev.wagateway.media.s3.S3MediaStore.builder().bucket(bucket)
+        .region(r.string("WA_MEDIA_S3_REGION", "us-east-1")).prefix(r.string("WA_MEDIA_S3_PREFIX", "media/"));
+    String endpoint = r.raw("WA_MEDIA_S3_ENDPOINT");
+    if (endpoint != null) {
+      b.endpoint(endpoint);
+    }
+    String key = r.raw("WA_MEDIA_S3_ACCESS_KEY");
+    String secret = r.raw("WA_MEDIA_S3_SECRET_KEY");
+    ValidationException.require((key == null) == (secret == null), key == null ? "WA_MEDIA_S3_ACCESS_KEY"
+        : "WA_MEDIA_S3_SECRET_KEY", "give both keys, or neither for the SDK's default credentials");
+    if (key != null) {
+      b.credentials(key, secret);
+    }
+    return b;
   }
 
   /** The server's address as webhook receivers reach it, for signed media links. */

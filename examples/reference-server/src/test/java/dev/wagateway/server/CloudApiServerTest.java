@@ -26,6 +26,16 @@ class CloudApiServerTest {
   static final String SECRET = "server-app-secret-1";
   static final String VERIFY = "server-verify-token";
   static final String TOKEN = "EAAG-server-test-token-123";
+  static final byte[] PHOTO = photo();
+
+  static byte[] photo() {
+    byte[] b = new byte[80_000];
+    new java.util.Random(3).nextBytes(b);
+    b[0] = (byte) 0xFF;
+    b[1] = (byte) 0xD8;
+    b[2] = (byte) 0xFF;
+    return b;
+  }
   HttpServer graph;
   final List<String> sent = new CopyOnWriteArrayList<>();
   TestServer s;
@@ -40,6 +50,15 @@ class CloudApiServerTest {
       if (!("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))) {
         body = "{\"error\":{\"code\":190,\"message\":\"bad token\"}}";
         x.sendResponseHeaders(401, body.length());
+      } else if (path.equals("/v26.0/888")) {
+        body = "{\"url\":\"http://127.0.0.1:" + graph.getAddress().getPort() + "/files/888\",\"mime_type\":\"image/jpeg\","
+            + "\"file_size\":" + PHOTO.length + ",\"id\":\"888\"}";
+        x.sendResponseHeaders(200, body.length());
+      } else if (path.equals("/files/888")) {
+        x.sendResponseHeaders(200, PHOTO.length);
+        x.getResponseBody().write(PHOTO);
+        x.close();
+        return;
       } else if (path.equals("/v26.0/1001")) {
         body = "{\"display_phone_number\":\"+1 555 010 0001\",\"quality_rating\":\"GREEN\",\"id\":\"1001\"}";
         x.sendResponseHeaders(200, body.length());
@@ -55,7 +74,8 @@ class CloudApiServerTest {
     s = new TestServer(Map.of("WA_ENGINE", "cloudapi", "WA_STORE", "memory",
         "WA_CLOUDAPI_BASE_URL", "http://127.0.0.1:" + graph.getAddress().getPort(),
         "WA_CLOUDAPI_APP_SECRET", SECRET, "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY,
-        "WA_CLOUDAPI_ACCOUNTS", "a=1001:" + TOKEN));
+        "WA_CLOUDAPI_ACCOUNTS", "a=1001:" + TOKEN, "WA_MEDIA_DIR",
+        java.nio.file.Files.createTempDirectory("wa-media").toString()));
   }
 
   @AfterEach
@@ -132,6 +152,23 @@ class CloudApiServerTest {
     assertThat(s.get("/api/messages/" + id, TestServer.KEY_A).body().path("status").asText()).isEqualTo("SENT");
     assertThat(webhook("POST", null, status, sign(status)).statusCode()).isEqualTo(200);
     assertThat(s.get("/api/messages/" + id, TestServer.KEY_A).body().path("status").asText()).isEqualTo("DELIVERED");
+  }
+
+  @Test
+  void anInboundImageIsDownloadedStoredAnnouncedAndServedByteForByte() throws Exception {
+    assertThat(s.post("/api/sessions", TestServer.ADMIN, "{\"id\":\"a\"}").status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "CONNECTED".equals(
+        s.get("/api/sessions/a", TestServer.ADMIN).body().path("state").asText()));
+    String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"
+        + "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"phone_number_id\":\"1001\"},"
+        + "\"messages\":[{\"from\":\"491701234567\",\"id\":\"wamid.photo\",\"timestamp\":\"1764583200\","
+        + "\"type\":\"image\",\"image\":{\"mime_type\":\"image/jpeg\",\"id\":\"888\"}}]}}]}]}";
+    assertThat(webhook("POST", null, body, sign(body)).statusCode()).isEqualTo(200);
+    String id = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(PHOTO));
+    HttpResponse<byte[]> r = s.http.send(HttpRequest.newBuilder(s.uri("/api/media/" + id))
+        .header("Authorization", "Bearer " + TestServer.KEY_A).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).as("byte-identical through download, store and API").isEqualTo(PHOTO);
   }
 
   @Test

@@ -79,4 +79,25 @@ class ServerConfigTest {
     assertThat(keys.authenticate(key + "x")).isNull();
     assertThat(keys.authenticate(ServerConfig.DEV_ADMIN_KEY)).as("the dev key is off once keys are set").isNull();
   }
+
+  @Test
+  void mediaSettingsAreCheckedAndNamed() {
+    ServerConfig fs = ServerConfig.load(Map.of());
+    assertThat(fs.mediaDir()).isEqualTo(java.nio.file.Path.of("data/media"));
+    assertThat(fs.mediaS3()).isNull();
+    assertThat(ServerConfig.load(Map.of("WA_MEDIA", "off")).mediaDir()).isNull();
+    ServerConfig s3 = ServerConfig.load(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media",
+        "WA_MEDIA_S3_ENDPOINT", "http://minio:9000", "WA_MEDIA_S3_ACCESS_KEY", "minio", "WA_MEDIA_S3_SECRET_KEY",
+        "minio-secret-123"));
+    assertThat(s3.mediaDir()).isNull();
+    assertThat(s3.mediaS3().toString()).contains("wa-media").doesNotContain("minio-secret-123");
+    assertBad(Map.of("WA_MEDIA", "s3"), "WA_MEDIA_S3_BUCKET", "needs a bucket");
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "Bad_Bucket"), "media.s3.bucket", "bucket name");
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media", "WA_MEDIA_S3_ACCESS_KEY", "k"),
+        "WA_MEDIA_S3_SECRET_KEY", "both keys");
+    assertBad(Map.of("WA_MEDIA_S3_BUCKET", "wa-media"), "WA_MEDIA_S3_BUCKET", "only read with WA_MEDIA=s3");
+    assertBad(Map.of("WA_MEDIA", "tape"), "WA_MEDIA", "filesystem");
+    assertBad(Map.of("WA_PUBLIC_URL", "wa.example.com"), "WA_PUBLIC_URL", "http(s) URL");
+    assertBad(Map.of("WA_MEDIA_RETENTION", "forever"), "WA_MEDIA_RETENTION", "duration");
+  }
 }
