@@ -91,9 +91,10 @@ final class MediaRoutes {
     String raw = x.query.get("ttl");
     if (raw != null) {
       try {
-        ttl = Duration.parse(raw.startsWith("P") ? raw : "PT" + raw.toUpperCase(java.util.Locale.ROOT));
+        ttl = raw.matches("\\d{1,6}d") ? Duration.ofDays(Long.parseLong(raw.substring(0, raw.length() - 1)))
+            : Duration.parse(raw.startsWith("P") ? raw : "PT" + raw.toUpperCase(java.util.Locale.ROOT));
       } catch (java.time.format.DateTimeParseException e) {
-        throw ApiException.badRequest("ttl", "a duration such as 1h, 30m or PT1H");
+        throw ApiException.badRequest("ttl", "a duration such as 1h, 30m, 2d or PT1H");
       }
       if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_LINK_TTL) > 0) {
         throw ApiException.badRequest("ttl", "between 1 second and 7 days");

@@ -343,12 +343,13 @@ public record ServerConfig(
         Duration d;
         if (v.matches("\\d+ms")) {
           d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        } else if (v.matches("\\d+[smh]")) {
+        } else if (v.matches("\\d+[smhd]")) {
           long n = Long.parseLong(v.substring(0, v.length() - 1));
           d = switch (v.charAt(v.length() - 1)) {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
           };
         } else {
           d = Duration.parse(v);
@@ -358,7 +359,7 @@ public record ServerConfig(
         }
         return d;
       } catch (DateTimeParseException | NumberFormatException e) {
-        throw new ValidationException(key, "must be a duration such as 6s, 500ms or PT6S, was '" + v + "'");
+        throw new ValidationException(key, "must be a duration such as 6s, 500ms, 30d or PT6S, was '" + v + "'");
       }
     }
   }
