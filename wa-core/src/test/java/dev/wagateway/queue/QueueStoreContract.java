@@ -215,6 +215,8 @@ public abstract class QueueStoreContract {
                 new dev.wagateway.message.MessageContent.Choice("r", "Row", "desc"))))),
         new dev.wagateway.message.MessageContent.Image(
             dev.wagateway.message.MediaSource.uploaded("4490709327384033", "image/jpeg"), "c"),
+        new dev.wagateway.message.MessageContent.Video(
+            dev.wagateway.message.MediaSource.stored("ab".repeat(32), "video/mp4", 1234), null),
         new dev.wagateway.message.MessageContent.Document(
             dev.wagateway.message.MediaSource.bytes(new byte[] {1, 2, 3}, "application/pdf"), "a.pdf", null));
     List<OutboundMessage> put = new java.util.ArrayList<>();

@@ -80,11 +80,20 @@ public final class WaGatewayAutoConfiguration {
     };
   }
 
+  /** {@code wa.media.dir}: the filesystem media store (a MediaStore bean of yours, e.g. S3, wins). */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnProperty(prefix = "wa.media", name = "dir")
+  dev.wagateway.media.MediaStore waMediaStore(WaProperties p) throws java.io.IOException {
+    return new dev.wagateway.media.FileSystemMediaStore(java.nio.file.Path.of(p.getMedia().getDir()));
+  }
+
   @Bean
   @ConditionalOnMissingBean
   WaGateway waGateway(WaProperties p, TaskScheduler scheduler, Engine engine, WebhookDeliverer deliverer,
       ObjectProvider<MetricsTracker> tracker, ObjectProvider<OperationObserver> observer,
-      ObjectProvider<WaGatewayCustomizer> customizers) {
+      ObjectProvider<WaGatewayCustomizer> customizers,
+      ObjectProvider<dev.wagateway.media.MediaStore> mediaStore) {
     WaProperties.Queue q = p.getQueue();
     WaProperties.Webhooks w = p.getWebhooks();
     QueueConfig queue;
@@ -118,6 +127,15 @@ public final class WaGatewayAutoConfiguration {
     WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler).engine(engine).webhookDeliverer(deliverer)
         .maxSessions(p.getMaxSessions()).shutdownTimeout(p.getShutdownTimeout()).queue(queue).webhooks(webhooks)
         .alerting(alerting);
+    dev.wagateway.media.MediaStore media = mediaStore.getIfAvailable();
+    if (media != null) {
+      try {
+        b.media(dev.wagateway.media.MediaConfig.of(media).withRetention(p.getMedia().getRetention())
+            .withPrivateNetworksAllowed(p.getMedia().isAllowPrivateNetworks()));
+      } catch (IllegalArgumentException e) {
+        throw new ValidationException("wa.media.retention", e.getMessage());
+      }
+    }
     if (p.getEncryptionKey() != null && !p.getEncryptionKey().isBlank()) {
       try {
         b.encryptionKeys(EncryptionKeys.of("k1", p.getEncryptionKey()));

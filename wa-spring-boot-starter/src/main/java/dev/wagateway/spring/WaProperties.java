@@ -72,6 +72,49 @@ public class WaProperties {
 
   private final CloudApi cloudapi = new CloudApi();
 
+  private final Media media = new Media();
+
+  /** {@code wa.media.*}: where inbound media are stored (off unless {@code wa.media.dir} is set). */
+  public Media getMedia() {
+    return media;
+  }
+
+  /** Media storage on the filesystem (for S3, define a {@code MediaStore} bean from wa-media-s3). */
+  public static class Media {
+    /** The directory of the filesystem media store; unset (and no MediaStore bean): media pass through. */
+    private @Nullable String dir;
+
+    /** How long stored media are kept. */
+    private Duration retention = Duration.ofDays(30);
+
+    /** Let media URLs reach private and loopback addresses. */
+    private boolean allowPrivateNetworks;
+
+    public @Nullable String getDir() {
+      return dir;
+    }
+
+    public void setDir(@Nullable String dir) {
+      this.dir = dir;
+    }
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    public boolean isAllowPrivateNetworks() {
+      return allowPrivateNetworks;
+    }
+
+    public void setAllowPrivateNetworks(boolean allowPrivateNetworks) {
+      this.allowPrivateNetworks = allowPrivateNetworks;
+    }
+  }
+
   /** {@code wa.cloudapi.*}: the Cloud API engine ({@code wa.engine=cloudapi}). */
   public CloudApi getCloudapi() {
     return cloudapi;

@@ -35,6 +35,16 @@ class WaAutoConfigurationTest {
       WaJdbcAutoConfiguration.class));
 
   @Test
+  void waMediaDirGivesTheGatewayAFilesystemMediaStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    runner.withPropertyValues("wa.media.dir=" + dir, "wa.media.retention=2d").run(ctx -> {
+      assertThat(ctx).hasNotFailed().hasSingleBean(dev.wagateway.media.MediaStore.class);
+      WaGateway gw = ctx.getBean(WaGateway.class);
+      assertThat(gw.mediaStore()).containsSame(ctx.getBean(dev.wagateway.media.MediaStore.class));
+    });
+    runner.run(ctx -> assertThat(ctx.getBean(WaGateway.class).mediaStore()).as("off by default").isEmpty());
+  }
+
+  @Test
   void storeJdbcKeepsEverythingInTheApplicationsDataSource() throws Exception {
     java.nio.file.Path db = java.nio.file.Files.createTempDirectory("wa-boot").resolve("wa.db");
     com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
