@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,12 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,23 +59,9 @@ public final class FileSystemMediaStore implements MediaStore {
   @Override
   public StoredMedia put(InputStream in, Put put, long maxBytes) throws IOException {
     Path temp = tmp.resolve(UUID.randomUUID() + ".part");
-    MessageDigest sha = sha256();
-    long size = 0;
-    try (InputStream src = in;
-        OutputStream out = new DigestOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW), sha)) {
-      byte[] buf = new byte[64 * 1024];
-      for (int n; (n = src.read(buf)) > 0; ) {
-        size += n;
-        if (size > maxBytes) {
-          throw new MediaTooLargeException("media", maxBytes);
-        }
-        out.write(buf, 0, n);
-      }
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    String id = HexFormat.of().formatHex(sha.digest());
+    MediaStreams.Spooled spooled = MediaStreams.spool(in, temp, maxBytes);
+    String id = spooled.sha256();
+    long size = spooled.size();
     synchronized (stripe(id)) {
       try {
         Path data = dataPath(id);
@@ -144,7 +125,7 @@ public final class FileSystemMediaStore implements MediaStore {
     }
     ch.position(offset);
     InputStream whole = Channels.newInputStream(ch);
-    return Optional.of(length < 0 ? whole : new BoundedInputStream(whole, length));
+    return Optional.of(length < 0 ? whole : MediaStreams.bounded(whole, length));
   }
 
   @Override
@@ -215,47 +196,5 @@ public final class FileSystemMediaStore implements MediaStore {
 
   private static @Nullable String text(JsonNode n, String f) {
     return n.hasNonNull(f) ? n.get(f).asText() : null;
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** At most {@code remaining} bytes of a stream. */
-  private static final class BoundedInputStream extends java.io.FilterInputStream {
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = super.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
   }
 }

@@ -2,25 +2,20 @@ package dev.wagateway.media.s3;
 
 import dev.wagateway.ValidationException;
 import dev.wagateway.media.MediaStore;
-import dev.wagateway.media.MediaTooLargeException;
+import dev.wagateway.media.MediaStreams;
 import dev.wagateway.media.MediaTypes;
 import dev.wagateway.media.StoredMedia;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,19 +79,10 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
     Files.createDirectories(spool);
     Path temp = Files.createTempFile(spool, "wa-media-", ".part");
     try {
-      MessageDigest sha = sha256();
-      long size = 0;
-      try (InputStream src = in; OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
-        byte[] buf = new byte[64 * 1024];
-        for (int n; (n = src.read(buf)) > 0; ) {
-          size += n;
-          if (size > maxBytes) {
-            throw new MediaTooLargeException("media", maxBytes);
-          }
-          out.write(buf, 0, n);
-        }
-      }
-      String id = HexFormat.of().formatHex(sha.digest());
+      Files.deleteIfExists(temp); // spool makes the file anew
+      MediaStreams.Spooled spooled = MediaStreams.spool(in, temp, maxBytes);
+      String id = spooled.sha256();
+      long size = spooled.size();
       Optional<StoredMedia> existing = metadata(id);
       if (existing.isPresent()) {
         StoredMedia m = existing.get();
@@ -140,7 +126,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
           try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
             ch.position(at);
-            return new Limited(java.nio.channels.Channels.newInputStream(ch), len);
+            return MediaStreams.bounded(java.nio.channels.Channels.newInputStream(ch), len);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -195,7 +181,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
     try {
       InputStream in = s3.getObject(g -> g.bucket(bucket).key(key(id)).range(range));
       // bounded here too: some S3-compatible servers answer "bytes=0-0" with the whole object
-      return Optional.of(length < 0 ? in : new Limited(in, length));
+      return Optional.of(length < 0 ? in : MediaStreams.bounded(in, length));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -290,54 +276,6 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
       throw new IOException("S3 answered " + e.statusCode() + " (" + e.awsErrorDetails().errorCode() + ")", e);
     } catch (SdkException e) {
       throw new IOException("S3 is unreachable: " + e.getClass().getSimpleName(), e);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** At most {@code remaining} bytes of a stream. */
-  private static final class Limited extends InputStream {
-    private final InputStream in;
-    private long remaining;
-
-    Limited(InputStream in, long remaining) {
-      this.in = in;
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 
