@@ -285,7 +285,6 @@ public final class SimulatedNetwork {
     return registered.contains(to.user());
   }
 
-  /** Sessions linked to {@code phone} (its other devices), other than {@code exceptSession}. */
   /** A read mark a session sent (see {@link dev.wagateway.WaGateway#markRead}). */
   public record ReadMark(String sessionId, Jid chat, String messageId, boolean typing) {}
 
@@ -300,6 +299,7 @@ public final class SimulatedNetwork {
     return List.copyOf(readMarks);
   }
 
+  /** Sessions linked to {@code phone} (its other devices), other than {@code exceptSession}. */
   synchronized List<String> linkedSessions(String phone, String exceptSession) {
     Set<String> tokens = devicesByPhone.getOrDefault(phone, Set.of());
     List<String> out = new ArrayList<>(tokens.size());
