@@ -124,6 +124,10 @@ final class ApiHandler implements HttpHandler {
 
   private void write(HttpExchange x, Response r) throws IOException {
     r.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
+    if (r.stream() != null) {
+      writeStream(x, r);
+      return;
+    }
     byte[] body = r.bytes() != null ? r.bytes() : r.json() == null ? null : json.writeValueAsBytes(r.json());
     if (body == null) {
       x.sendResponseHeaders(r.status(), -1);
@@ -137,6 +141,22 @@ final class ApiHandler implements HttpHandler {
     x.sendResponseHeaders(r.status(), body.length);
     try (OutputStream o = x.getResponseBody()) {
       o.write(body);
+    }
+  }
+
+  /** Streams a body (media) with its length; the stream is closed whatever happens. */
+  static void writeStream(HttpExchange x, Response r) throws IOException {
+    try (java.io.InputStream in = r.stream().in()) {
+      x.getResponseHeaders().set("Content-Type", r.contentType());
+      if (x.getRequestMethod().equals("HEAD")) {
+        x.getResponseHeaders().set("Content-Length", Long.toString(r.stream().length()));
+        x.sendResponseHeaders(r.status(), -1);
+        return;
+      }
+      x.sendResponseHeaders(r.status(), r.stream().length() == 0 ? -1 : r.stream().length());
+      try (OutputStream o = x.getResponseBody()) {
+        in.transferTo(o);
+      }
     }
   }
 }

@@ -152,6 +152,10 @@ final class MediaRoutes {
             "Content-Range", "bytes */" + m.size()));
       }
       r.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
+      if (r.stream() != null) {
+        ApiHandler.writeStream(x, r);
+        return;
+      }
       x.getResponseHeaders().set("Content-Type", r.contentType());
       x.sendResponseHeaders(r.status(), r.bytes().length == 0 ? -1 : r.bytes().length);
       try (OutputStream o = x.getResponseBody()) {
@@ -185,10 +189,7 @@ final class MediaRoutes {
       partial = true;
     }
     long length = end - start + 1;
-    byte[] body;
-    try (InputStream in = store.open(m.id(), start, length).orElseThrow(() -> ApiException.notFound("no media"))) {
-      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, length));
-    }
+    InputStream body = store.open(m.id(), start, length).orElseThrow(() -> ApiException.notFound("no media"));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept-Ranges", "bytes");
     headers.put("ETag", "\"" + m.id() + "\"");
@@ -196,7 +197,8 @@ final class MediaRoutes {
     if (partial) {
       headers.put("Content-Range", "bytes " + start + "-" + end + "/" + m.size());
     }
-    return new Response(partial ? 206 : 200, null, body, m.mimeType(), headers);
+    // streamed: a 100 MB document is copied through, never held in memory
+    return new Response(partial ? 206 : 200, null, null, m.mimeType(), headers, new Response.Streamed(body, length));
   }
 
   private static void plain(HttpExchange x, int status, String text) throws IOException {
