@@ -163,7 +163,17 @@ public final class CloudApiWebhookHandler {
     java.util.Set<String> inThisPost = new java.util.HashSet<>();
     int waiting = 0;
     for (WebhookParser.Item it : items) {
-      if (!inThisPost.add(it.key()) || engine.seen().contains(it.key(), now)) {
+      boolean seenBefore;
+      try {
+        seenBefore = !inThisPost.add(it.key()) || engine.seen().contains(it.key(), now);
+      } catch (RuntimeException e) {
+        // the seen-id store is down: take nothing now rather than risk taking it twice; Meta retries
+        log.warn("the seen-id store failed ({}); Cloud API notifications wait for Meta's redelivery",
+            e.getClass().getSimpleName());
+        out.retryLater = true;
+        continue;
+      }
+      if (seenBefore) {
         out.skipped++;
         continue;
       }
@@ -181,8 +191,14 @@ public final class CloudApiWebhookHandler {
         out.retryLater = true;
         continue;
       }
-      engine.seen().remember(it.key(), now.plus(engine.config().seenIdTtl()));
       out.taken++;
+      try {
+        engine.seen().remember(it.key(), now.plus(engine.config().seenIdTtl()));
+      } catch (RuntimeException e) {
+        // taken but not remembered: a redelivery would bring it once more, with the same id
+        log.warn("remembering a Cloud API notification failed ({}); a redelivery may repeat it",
+            e.getClass().getSimpleName());
+      }
     }
     if (waiting > 0) {
       log.info("session {} is not connected: {} Cloud API notifications wait for Meta's redelivery", sessionId.get(),

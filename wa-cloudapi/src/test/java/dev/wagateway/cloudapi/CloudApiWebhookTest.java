@@ -121,6 +121,39 @@ class CloudApiWebhookTest {
   }
 
   @Test
+  void whenTheSeenIdStoreIsDownNothingIsTakenAndMetaIsAskedToRetry() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    InMemorySeenIds real = new InMemorySeenIds();
+    SeenIds flaky = new SeenIds() {
+      @Override
+      public boolean contains(String key, java.time.Instant now) {
+        if (down.get()) {
+          throw new dev.wagateway.StoreException("database unreachable");
+        }
+        return real.contains(key, now);
+      }
+
+      @Override
+      public void remember(String key, java.time.Instant expiresAt) {
+        real.remember(key, expiresAt);
+      }
+
+      @Override
+      public int purgeExpired(java.time.Instant now) {
+        return real.purgeExpired(now);
+      }
+    };
+    h = new CloudHarness(flaky, c -> {}, b -> {});
+    h.connect("sales");
+    String body = envelope("1001", textMessage("wamid.flaky", "491701234567", "hello"));
+    assertThat(h.post(body).status()).isEqualTo(503);
+    assertThat(h.events(GatewayEvent.MessageReceived.class)).isEmpty();
+    down.set(false);
+    assertThat(h.post(body).status()).isEqualTo(200);
+    assertThat(h.events(GatewayEvent.MessageReceived.class)).hasSize(1);
+  }
+
+  @Test
   void rememberedIdsAreForgottenHourlyOnceTheyExpire() throws Exception {
     InMemorySeenIds seen = new InMemorySeenIds();
     h = new CloudHarness(seen, c -> c.seenIdTtl(java.time.Duration.ofMinutes(30))
