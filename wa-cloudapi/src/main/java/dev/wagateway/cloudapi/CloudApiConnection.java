@@ -145,7 +145,7 @@ final class CloudApiConnection implements EngineConnection {
     CompletableFuture<Map<MediaSource, String>> uploads = CompletableFuture.completedFuture(new IdentityHashMap<>());
     for (MediaSource.Bytes b : bytes) {
       // the same bytes go up once per number: bulk sends of one brochure upload it once
-      String sha = sha256(b.data());
+      String sha = dev.wagateway.media.MediaStreams.sha256Hex(b.data());
       uploads = uploads.thenCompose(map -> engine.uploadOnce(account.phoneNumberId(), sha,
           () -> engine.graph().upload(account.phoneNumberId(), account.accessToken(), b.data(), b.mimeType(),
               fileName(message, b))).thenApply(id -> {
@@ -165,14 +165,6 @@ final class CloudApiConnection implements EngineConnection {
           }
           return new SendAck(id, engine.now());
         });
-  }
-
-  private static String sha256(byte[] data) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String fileName(OutboundMessage m, MediaSource.Bytes b) {
@@ -196,11 +188,7 @@ final class CloudApiConnection implements EngineConnection {
         return new EngineSendException(MetaErrors.withoutError(ge.status));
       }
       Mapped m = MetaErrors.map(ge.error, engine.config());
-      if (m.session() != null) {
-        engine.checked(session.sessionId(), account.phoneNumberId(), m.session().kind() != Disconnect.Kind.LOGGED_OUT,
-            null, ge.error.code() + " " + ge.error.describe());
-        end(m.session());
-      }
+      endOnAccountError(ge, m);
       return new EngineSendException(MetaErrors.withRetryAfter(m.failure(), ge.retryAfter));
     }
     return new EngineSendException(Failure.of(FailureType.TRANSIENT, "engine_error",
@@ -240,12 +228,7 @@ final class CloudApiConnection implements EngineConnection {
       }
       Throwable t = unwrap(err);
       if (t instanceof GraphException ge && ge.error != null) {
-        Mapped m = MetaErrors.map(ge.error, engine.config());
-        if (m.session() != null) {
-          engine.checked(session.sessionId(), account.phoneNumberId(), m.session().kind() != Disconnect.Kind.LOGGED_OUT,
-              null, ge.error.code() + " " + ge.error.describe());
-          end(m.session());
-        }
+        endOnAccountError(ge, MetaErrors.map(ge.error, engine.config()));
       }
       // a network error leaves the session to the watchdog: no activity means it reconnects
     });
@@ -267,6 +250,15 @@ final class CloudApiConnection implements EngineConnection {
       } else {
         listener.onReceipt(s.providerMessageId(), s.status(), s.at());
       }
+    }
+  }
+
+  /** An error about the account (token, restriction, registration): recorded, and the connection ends. */
+  private void endOnAccountError(GraphException ge, Mapped m) {
+    if (m.session() != null) {
+      engine.checked(session.sessionId(), account.phoneNumberId(), m.session().kind() != Disconnect.Kind.LOGGED_OUT,
+          null, ge.error.code() + " " + ge.error.describe());
+      end(m.session());
     }
   }
 

@@ -169,14 +169,7 @@ public final class CloudApiEngine implements Engine, dev.wagateway.engine.MediaF
     ValidationException.require(mediaId != null && mediaId.matches("[A-Za-z0-9._-]{1,128}"), "mediaId",
         "a media id is 1 to 128 letters, digits, '.', '_' or '-'");
     long max = kind == MediaKind.STICKER ? MediaKind.ANIMATED_STICKER_MAX_BYTES : kind.maxBytes();
-    return fetch(a, mediaId, max).handle((m, err) -> {
-      Throwable t = err != null && err.getCause() != null ? err.getCause() : err;
-      if (t instanceof GraphException ge && !ge.network && (ge.status == 401 || ge.status == 403 || ge.status == 404)
-          && ge.error == null) {
-        return fetch(a, mediaId, max); // the URL expired between lookup and fetch: once more
-      }
-      return err != null ? CompletableFuture.<DownloadedMedia>failedFuture(t) : CompletableFuture.completedFuture(m);
-    }).thenCompose(f -> f);
+    return fetchOnceMore(a, mediaId, max);
   }
 
   /** For the gateway's media store: inbound media downloaded as they arrive (Meta's links expire). */
@@ -184,14 +177,19 @@ public final class CloudApiEngine implements Engine, dev.wagateway.engine.MediaF
   public java.util.concurrent.CompletionStage<byte[]> fetchMedia(String sessionId,
       dev.wagateway.message.MediaSource.Uploaded media, long maxBytes) {
     CloudApiConfig.Account a = config.account(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
-    return fetch(a, media.mediaId(), maxBytes).handle((m, err) -> {
+    return fetchOnceMore(a, media.mediaId(), maxBytes).thenApply(DownloadedMedia::data);
+  }
+
+  /** Looks the URL up and fetches it; if the URL expired between the two (401/403/404), once more. */
+  private CompletableFuture<DownloadedMedia> fetchOnceMore(CloudApiConfig.Account a, String mediaId, long max) {
+    return fetch(a, mediaId, max).handle((m, err) -> {
       Throwable t = err != null && err.getCause() != null ? err.getCause() : err;
       if (t instanceof GraphException ge && !ge.network && (ge.status == 401 || ge.status == 403 || ge.status == 404)
           && ge.error == null) {
-        return fetch(a, media.mediaId(), maxBytes);
+        return fetch(a, mediaId, max);
       }
       return err != null ? CompletableFuture.<DownloadedMedia>failedFuture(t) : CompletableFuture.completedFuture(m);
-    }).thenCompose(f -> f).thenApply(DownloadedMedia::data);
+    }).thenCompose(f -> f);
   }
 
   /**

@@ -30,7 +30,7 @@ final class CloudApiPayloads {
   /** The in-memory media of a message, in the order {@link #message} looks them up. */
   static List<MediaSource.Bytes> bytesOf(MessageContent c) {
     List<MediaSource.Bytes> out = new ArrayList<>();
-    MediaSource main = mainMedia(c);
+    MediaSource main = dev.wagateway.media.MediaContent.mediaOf(c);
     if (main instanceof MediaSource.Bytes b) {
       out.add(b);
     }
@@ -42,10 +42,6 @@ final class CloudApiPayloads {
       }));
     }
     return out;
-  }
-
-  static @Nullable MediaSource mainMedia(MessageContent c) {
-    return dev.wagateway.media.MediaContent.mediaOf(c);
   }
 
   /** The send body; {@code uploaded} maps each of {@link #bytesOf} (by identity) to its media id. */

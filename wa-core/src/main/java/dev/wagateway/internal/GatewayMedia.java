@@ -79,8 +79,7 @@ final class GatewayMedia {
       } else {
         return m; // a URL, or an engine that cannot fetch: left as the engine gave it
       }
-      String mime = MediaTypes.sniff(java.util.Arrays.copyOf(data, Math.min(data.length, MediaTypes.SNIFF_BYTES)))
-          .orElse(media.mimeType());
+      String mime = MediaTypes.sniff(data).orElse(media.mimeType()); // it reads only the first bytes
       Instant now = scheduler.now();
       StoredMedia s = config.store().put(new ByteArrayInputStream(data),
           new MediaStore.Put(mime, m.id(), m.sessionId(), now.plus(config.retention())), max);
@@ -172,9 +171,7 @@ final class GatewayMedia {
       }
       MessageContent c = MediaContent.withMedia(m.content(), MediaSource.bytes(data, st.mimeType()));
       metrics.mediaProcessed(m.content().type(), "outbound", data.length, System.nanoTime() - started);
-      MessageRequest r = m.request();
-      return new OutboundMessage(m.id(), new MessageRequest(r.sessionId(), r.to(), c, r.idempotencyKey(), r.priority(),
-          r.notBefore(), r.expiresAt(), r.replyTo()), m.createdAt());
+      return withContent(m, c);
     } catch (IOException e) {
       metrics.mediaFailed(m.content().type(), "outbound");
       throw new EngineSendException(Failure.of(FailureType.TRANSIENT, "media_store_error",
@@ -194,9 +191,7 @@ final class GatewayMedia {
       config.store().put(new ByteArrayInputStream(f.data()), new MediaStore.Put(b.mimeType(), m.id(), m.sessionId(),
           scheduler.now().plus(config.retention())), max);
       metrics.mediaProcessed(type, "outbound", f.data().length, System.nanoTime() - started);
-      MessageRequest r = m.request();
-      return new OutboundMessage(m.id(), new MessageRequest(r.sessionId(), r.to(), c, r.idempotencyKey(), r.priority(),
-          r.notBefore(), r.expiresAt(), r.replyTo()), m.createdAt());
+      return withContent(m, c);
     } catch (dev.wagateway.ValidationException e) {
       metrics.mediaFailed(type, "outbound");
       throw new EngineSendException(Failure.of(FailureType.PERMANENT, "media_refused", e.getMessage()));
@@ -205,6 +200,13 @@ final class GatewayMedia {
       throw new EngineSendException(Failure.of(FailureType.TRANSIENT, "media_fetch_failed",
           "fetching the media URL failed: " + e.getMessage()));
     }
+  }
+
+  /** The same message (id, time, every field) with {@code c} as its content, for the engine only. */
+  private static OutboundMessage withContent(OutboundMessage m, MessageContent c) {
+    MessageRequest r = m.request();
+    return new OutboundMessage(m.id(), new MessageRequest(r.sessionId(), r.to(), c, r.idempotencyKey(), r.priority(),
+        r.notBefore(), r.expiresAt(), r.replyTo()), m.createdAt());
   }
 
   /** Deletes expired media; scheduled hourly by the gateway. */

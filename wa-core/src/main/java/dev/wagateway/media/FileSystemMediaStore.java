@@ -68,10 +68,8 @@ public final class FileSystemMediaStore implements MediaStore {
         Optional<StoredMedia> existing = metadata(id);
         if (existing.isPresent() && Files.exists(data)) {
           Files.deleteIfExists(temp);
-          StoredMedia m = existing.get();
-          Instant later = later(m.expiresAt(), put.expiresAt());
-          if (!Objects.equals(later, m.expiresAt())) {
-            m = new StoredMedia(id, m.mimeType(), m.size(), m.createdAt(), m.sourceMessageId(), m.sessionId(), later);
+          StoredMedia m = existing.get().keptUntilLaterOf(put.expiresAt());
+          if (m != existing.get()) {
             writeMetadata(m);
           }
           return m;
@@ -86,13 +84,6 @@ public final class FileSystemMediaStore implements MediaStore {
         Files.deleteIfExists(temp);
       }
     }
-  }
-
-  private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
-    if (a == null || b == null) {
-      return null; // one of them keeps it until deleted
-    }
-    return a.isAfter(b) ? a : b;
   }
 
   @Override
@@ -148,7 +139,7 @@ public final class FileSystemMediaStore implements MediaStore {
               continue;
             }
             Optional<StoredMedia> m = metadata(id);
-            if (m.isPresent() && m.get().expiresAt() != null && !m.get().expiresAt().isAfter(now) && delete(id)) {
+            if (m.isPresent() && m.get().expiredBy(now) && delete(id)) {
               n++;
             }
           }

@@ -45,6 +45,11 @@ public final class MediaStreams {
     return new Spooled(HexFormat.of().formatHex(sha.digest()), size);
   }
 
+  /** The SHA-256 of {@code data} in hex: the media id those bytes have in any store. */
+  public static String sha256Hex(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -17,7 +17,7 @@ public final class MediaTypes {
 
   private MediaTypes() {}
 
-  /** The mime type the content shows, if it is a format this class knows. */
+  /** The mime type the content shows, if it is a format this class knows (only its first bytes are read). */
   public static Optional<String> sniff(byte[] head) {
     int n = head.length;
     if (n >= 3 && b(head, 0) == 0xFF && b(head, 1) == 0xD8 && b(head, 2) == 0xFF) {

@@ -21,6 +21,21 @@ public record StoredMedia(String id, String mimeType, long size, Instant created
     Objects.requireNonNull(createdAt, "createdAt");
   }
 
+  /** True once the retention may delete it: it has an expiry, and {@code now} reached it. */
+  public boolean expiredBy(Instant now) {
+    return expiresAt != null && !expiresAt.isAfter(now);
+  }
+
+  /**
+   * The same media kept at least until {@code other} as well: the later expiry, or none when either
+   * keeps it until deleted (what a second put of the same bytes asks).
+   */
+  public StoredMedia keptUntilLaterOf(@Nullable Instant other) {
+    Instant later = expiresAt == null || other == null ? null : expiresAt.isAfter(other) ? expiresAt : other;
+    return Objects.equals(later, expiresAt) ? this
+        : new StoredMedia(id, mimeType, size, createdAt, sourceMessageId, sessionId, later);
+  }
+
   /** The SHA-256 of the content, hex; the same as the id. */
   public String sha256() {
     return id;

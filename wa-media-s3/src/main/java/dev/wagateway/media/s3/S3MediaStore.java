@@ -85,11 +85,8 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
       long size = spooled.size();
       Optional<StoredMedia> existing = metadata(id);
       if (existing.isPresent()) {
-        StoredMedia m = existing.get();
-        Instant later = m.expiresAt() == null || put.expiresAt() == null ? null
-            : m.expiresAt().isAfter(put.expiresAt()) ? m.expiresAt() : put.expiresAt();
-        if (!Objects.equals(later, m.expiresAt())) {
-          m = new StoredMedia(id, m.mimeType(), m.size(), m.createdAt(), m.sourceMessageId(), m.sessionId(), later);
+        StoredMedia m = existing.get().keptUntilLaterOf(put.expiresAt());
+        if (m != existing.get()) {
           StoredMedia copy = m;
           call(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(key(id)).destinationBucket(bucket)
               .destinationKey(key(id)).metadataDirective(MetadataDirective.REPLACE).contentType(copy.mimeType())
@@ -219,7 +216,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
     });
     for (String id : ids) {
       Optional<StoredMedia> m = metadata(id);
-      if (m.isPresent() && m.get().expiresAt() != null && !m.get().expiresAt().isAfter(now) && delete(id)) {
+      if (m.isPresent() && m.get().expiredBy(now) && delete(id)) {
         n++;
       }
     }
