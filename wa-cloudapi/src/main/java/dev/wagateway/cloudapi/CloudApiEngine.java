@@ -239,7 +239,7 @@ public final class CloudApiEngine implements Engine, dev.wagateway.engine.MediaF
       }
       long size = info.path("file_size").asLong(-1);
       if (size > max) {
-        throw new GraphClient.MediaTooLargeException(max);
+        throw new dev.wagateway.media.MediaTooLargeException("media", max);
       }
       String mime = info.path("mime_type").asText("application/octet-stream");
       String sha = info.hasNonNull("sha256") ? info.get("sha256").asText() : null;

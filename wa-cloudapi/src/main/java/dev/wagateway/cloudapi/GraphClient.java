@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -101,28 +100,12 @@ final class GraphClient {
           throw new GraphException(resp.statusCode(), null, null, false,
               "media download answered HTTP " + resp.statusCode(), null);
         }
-        Optional<String> length = resp.headers().firstValue("Content-Length");
-        if (length.isPresent() && length.get().matches("[0-9]{1,18}") && Long.parseLong(length.get()) > maxBytes) {
-          throw new MediaTooLargeException(maxBytes);
-        }
-        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        if (data.length > maxBytes) {
-          throw new MediaTooLargeException(maxBytes);
-        }
-        return data;
+        return dev.wagateway.media.MediaStreams.readLimited(in, resp.headers().firstValue("Content-Length"), maxBytes,
+            "media");
       } catch (IOException e) {
         throw network(e);
       }
     });
-  }
-
-  /** Downloaded media was larger than its kind allows. */
-  static final class MediaTooLargeException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    MediaTooLargeException(long max) {
-      super("the media is larger than " + max + " bytes", null, false, false);
-    }
   }
 
   private CompletableFuture<JsonNode> call(HttpRequest.Builder b, String token) {

@@ -84,14 +84,7 @@ public final class MediaDownloader {
         if (status != 200) {
           throw new IOException("fetching media answered HTTP " + status);
         }
-        Optional<String> length = r.headers().firstValue("Content-Length");
-        if (length.isPresent() && length.get().matches("[0-9]{1,18}") && Long.parseLong(length.get()) > maxBytes) {
-          throw new MediaTooLargeException(field, maxBytes);
-        }
-        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        if (data.length > maxBytes) {
-          throw new MediaTooLargeException(field, maxBytes);
-        }
+        byte[] data = MediaStreams.readLimited(in, r.headers().firstValue("Content-Length"), maxBytes, field);
         ValidationException.require(data.length > 0, field, "the URL gave no bytes");
         return new Fetched(data, r.headers().firstValue("Content-Type").orElse(null));
       }

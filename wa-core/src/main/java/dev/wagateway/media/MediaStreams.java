@@ -45,6 +45,25 @@ public final class MediaStreams {
     return new Spooled(HexFormat.of().formatHex(sha.digest()), size);
   }
 
+  /**
+   * Reads a downloaded body of at most {@code maxBytes}: refused at once when its declared
+   * {@code Content-Length} is larger, and again while reading when it sends more than it said.
+   *
+   * @throws MediaTooLargeException naming {@code field}
+   */
+  public static byte[] readLimited(InputStream in, java.util.Optional<String> contentLength, long maxBytes,
+      String field) throws IOException {
+    if (contentLength.isPresent() && contentLength.get().matches("[0-9]{1,18}")
+        && Long.parseLong(contentLength.get()) > maxBytes) {
+      throw new MediaTooLargeException(field, maxBytes);
+    }
+    byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    if (data.length > maxBytes) {
+      throw new MediaTooLargeException(field, maxBytes);
+    }
+    return data;
+  }
+
   /** The SHA-256 of {@code data} in hex: the media id those bytes have in any store. */
   public static String sha256Hex(byte[] data) {
     return HexFormat.of().formatHex(sha256().digest(data));
