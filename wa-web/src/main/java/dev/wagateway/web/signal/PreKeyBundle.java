@@ -22,6 +22,26 @@ public record PreKeyBundle(int registrationId, @Nullable Integer preKeyId,
   }
 
   @Override
+  public byte @Nullable [] preKey() {
+    return preKey == null ? null : preKey.clone();
+  }
+
+  @Override
+  public byte[] signedPreKey() {
+    return signedPreKey.clone();
+  }
+
+  @Override
+  public byte[] signedPreKeySignature() {
+    return signedPreKeySignature.clone();
+  }
+
+  @Override
+  public byte[] identityKey() {
+    return identityKey.clone();
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof PreKeyBundle b && registrationId == b.registrationId
         && java.util.Objects.equals(preKeyId, b.preKeyId) && Arrays.equals(preKey, b.preKey)

@@ -194,6 +194,7 @@ public final class SignalSessions {
   }
 
   private byte[] decryptMessage(SignalAddress address, byte[] serialized) {
+    requireVersion(serialized, "message");
     SessionRecord record = store.loadSession(address).orElseThrow(() ->
         new ProtocolException("a message from " + address + " without a Signal session"));
     List<String> failures = new ArrayList<>();
