@@ -77,8 +77,11 @@ final class NodeEncoder {
   }
 
   /**
-   * Writes s as a JID when the compact form reads back as exactly s (a device 0 is the one
-   * exception: on the wire it is the bare user, as in the official client); false otherwise.
+   * Writes s as a JID when the compact form reads back as exactly s; false otherwise. A device 0
+   * is the one exception: on the wire it is the bare user, as in the official client. The device
+   * form is used where it applies ({@code user:device} on a server with a domain type), the pair
+   * form for every other {@code user@server}; unlike the official client, an {@code _agent} in
+   * the user part stays part of the user, so nothing is lost.
    */
   private boolean writeJid(String s) {
     int at = s.indexOf('@');
@@ -87,30 +90,28 @@ final class NodeEncoder {
     }
     String userPart = s.substring(0, at);
     String server = s.substring(at + 1);
-    if (server.isEmpty() || userPart.indexOf('_') >= 0) {
+    if (server.isEmpty()) {
       return false;
     }
-    int colon = userPart.indexOf(':');
-    if (colon < 0) {
-      out.write(Tags.JID_PAIR);
-      if (userPart.isEmpty()) {
-        out.write(Tags.LIST_EMPTY);
-      } else {
-        writeString(userPart);
+    int colon = userPart.lastIndexOf(':');
+    if (colon > 0) {
+      int domain = domainType(server);
+      int device = deviceNumber(userPart.substring(colon + 1));
+      if (domain >= 0 && device >= 0) {
+        out.write(Tags.AD_JID);
+        out.write(domain);
+        out.write(device);
+        writeString(userPart.substring(0, colon));
+        return true;
       }
-      writeString(server);
-      return true;
     }
-    int domain = domainType(server);
-    String user = userPart.substring(0, colon);
-    int device = deviceNumber(userPart.substring(colon + 1));
-    if (domain < 0 || device < 0 || user.isEmpty()) {
-      return false;
+    out.write(Tags.JID_PAIR);
+    if (userPart.isEmpty()) {
+      out.write(Tags.LIST_EMPTY);
+    } else {
+      writeString(userPart);
     }
-    out.write(Tags.AD_JID);
-    out.write(domain);
-    out.write(device);
-    writeString(user);
+    writeString(server);
     return true;
   }
 
