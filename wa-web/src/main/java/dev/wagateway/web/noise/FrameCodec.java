@@ -1,6 +1,7 @@
 package dev.wagateway.web.noise;
 
 import dev.wagateway.web.ProtocolException;
+import dev.wagateway.web.crypto.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +53,7 @@ public final class FrameCodec {
 
   /** Adds received bytes; returns every frame now complete, in order. */
   public List<byte[]> feed(byte[] data) {
-    byte[] buffer = pending.length == 0 ? data : concat(pending, data);
+    byte[] buffer = pending.length == 0 ? data : Bytes.concat(pending, data);
     List<byte[]> frames = new ArrayList<>();
     int pos = 0;
     while (buffer.length - pos >= 3) {
@@ -73,11 +74,5 @@ public final class FrameCodec {
   /** Bytes received that do not yet make a whole frame. */
   public int pendingBytes() {
     return pending.length;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

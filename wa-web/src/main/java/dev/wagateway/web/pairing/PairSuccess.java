@@ -6,6 +6,7 @@ import dev.wagateway.InvalidRecipientException;
 import dev.wagateway.jid.Jid;
 import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.binary.Node;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.Hashes;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.crypto.XEdDsa;
@@ -13,7 +14,6 @@ import dev.wagateway.web.proto.WaProto.ADVDeviceIdentity;
 import dev.wagateway.web.proto.WaProto.ADVEncryptionType;
 import dev.wagateway.web.proto.WaProto.ADVSignedDeviceIdentity;
 import dev.wagateway.web.proto.WaProto.ADVSignedDeviceIdentityHMAC;
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
@@ -94,7 +94,7 @@ public final class PairSuccess {
     if (accountKey.length != 32 || account.getAccountSignature().size() != 64 || accountDetails.length == 0) {
       throw new ProtocolException("pair-success: the account key, signature or details are malformed");
     }
-    byte[] signed = concat(hosted ? HOSTED_ACCOUNT_PREFIX : ACCOUNT_SIGNATURE_PREFIX, accountDetails,
+    byte[] signed = Bytes.concat(hosted ? HOSTED_ACCOUNT_PREFIX : ACCOUNT_SIGNATURE_PREFIX, accountDetails,
         identityPublic);
     XEdDsa.requireValid(accountKey, signed, account.getAccountSignature().toByteArray(),
         "pair-success: the account signature");
@@ -102,7 +102,7 @@ public final class PairSuccess {
     ADVDeviceIdentity identity = parse(() -> ADVDeviceIdentity.parseFrom(accountDetails),
         "the device identity details");
     byte[] deviceSignature = XEdDsa.sign(identityKey.privateKey(),
-        concat(DEVICE_SIGNATURE_PREFIX, accountDetails, identityPublic, accountKey), random);
+        Bytes.concat(DEVICE_SIGNATURE_PREFIX, accountDetails, identityPublic, accountKey), random);
     ADVSignedDeviceIdentity countersigned = account.toBuilder()
         .setDeviceSignature(ByteString.copyFrom(deviceSignature)).build();
     ADVSignedDeviceIdentity forReply = countersigned.toBuilder().clearAccountSignatureKey().build();
@@ -133,13 +133,5 @@ public final class PairSuccess {
     } catch (InvalidRecipientException e) {
       throw new ProtocolException("pair-success: " + e.getMessage());
     }
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.crypto.Aes;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.Curve25519;
 import dev.wagateway.web.crypto.Hashes;
 import dev.wagateway.web.crypto.KeyPair;
@@ -11,7 +12,6 @@ import dev.wagateway.web.crypto.KeySource;
 import dev.wagateway.web.crypto.XEdDsa;
 import dev.wagateway.web.proto.WaProto.PreKeySignalMessage;
 import dev.wagateway.web.proto.WaProto.SignalMessage;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ public final class SignalSessions {
     synchronized (lock(address)) {
       KeyPair ours = store.identityKeyPair();
       KeyPair base = keys.nextKeyPair();
-      byte[] secret = concat(DISCONTINUITY,
+      byte[] secret = Bytes.concat(DISCONTINUITY,
           Curve25519.agree(ours.privateKey(), theirSigned),
           Curve25519.agree(base.privateKey(), theirIdentity),
           Curve25519.agree(base.privateKey(), theirSigned),
@@ -101,9 +101,9 @@ public final class SignalSessions {
           .setPreviousCounter(state.previousCounter)
           .setCiphertext(ByteString.copyFrom(Aes.cbcEncrypt(mk[0], mk[2], plaintext)))
           .build();
-      byte[] versioned = concat(new byte[] {VERSION_BYTE}, body.toByteArray());
+      byte[] versioned = Bytes.concat(new byte[] {VERSION_BYTE}, body.toByteArray());
       byte[] mac = mac(mk[1], state.localIdentity, state.remoteIdentity, versioned);
-      byte[] message = concat(versioned, mac);
+      byte[] message = Bytes.concat(versioned, mac);
       CiphertextMessage result;
       if (state.pending != null) {
         PreKeySignalMessage.Builder pk = PreKeySignalMessage.newBuilder()
@@ -116,7 +116,7 @@ public final class SignalSessions {
           pk.setPreKeyId(state.pending.preKeyId());
         }
         result = new CiphertextMessage(CiphertextMessage.Type.PKMSG,
-            concat(new byte[] {VERSION_BYTE}, pk.build().toByteArray()));
+            Bytes.concat(new byte[] {VERSION_BYTE}, pk.build().toByteArray()));
       } else {
         result = new CiphertextMessage(CiphertextMessage.Type.MSG, message);
       }
@@ -176,7 +176,7 @@ public final class SignalSessions {
               + m.getPreKeyId() + ", which is unknown or already used"));
     }
     KeyPair ours = store.identityKeyPair();
-    byte[] secret = concat(DISCONTINUITY,
+    byte[] secret = Bytes.concat(DISCONTINUITY,
         Curve25519.agree(signed.keyPair().privateKey(), theirIdentity),
         Curve25519.agree(ours.privateKey(), theirBase),
         Curve25519.agree(signed.keyPair().privateKey(), theirBase),
@@ -364,13 +364,6 @@ public final class SignalSessions {
     return locks.computeIfAbsent(address, a -> new Object());
   }
 
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
 
   private static byte[] filled(int n, byte value) {
     byte[] out = new byte[n];
