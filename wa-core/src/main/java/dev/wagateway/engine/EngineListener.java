@@ -21,6 +21,15 @@ public interface EngineListener {
   /** Pairing succeeded; the core stores {@code credentials} (encrypted when configured). */
   void onPaired(Jid self, byte[] credentials);
 
+  /**
+   * The engine's credentials changed after pairing (keys rotated, a peer session advanced): the
+   * core stores them in place of the old ones, encrypted when configured, before it returns. An
+   * engine calls this before it acknowledges to the server whatever caused the change, so a crash
+   * loses nothing the server will not send again. Throws {@link dev.wagateway.StoreException}
+   * when they could not be stored; the engine must then not acknowledge.
+   */
+  default void onCredentialsChanged(byte[] credentials) {}
+
   /** The connection is up and logged in as {@code self}. */
   void onConnected(Jid self);
 

@@ -419,6 +419,27 @@ final class ManagedSession {
     }
 
     @Override
+    public void onCredentialsChanged(byte[] credentials) {
+      try (var m = Mdc.session(id)) {
+        lock.lock();
+        try {
+          if (stale()) {
+            throw new StoreException("session " + id + ": credentials from a closed connection are"
+                + " not stored");
+          }
+          SessionRecord r = ctx.store().load(id).orElseThrow(() ->
+              new StoreException("session " + id + " has no stored record to update"));
+          if (!r.hasCredentials()) {
+            throw new StoreException("session " + id + " is not paired; its credentials are not updated");
+          }
+          ctx.store().save(r.withCredentials(r.self(), credentials, ctx.scheduler().now()));
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    @Override
     public void onConnected(Jid account) {
       try (var m = Mdc.session(id)) {
         lock.lock();
