@@ -1,0 +1,856 @@
+package dev.wagateway.web.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.wagateway.InvalidRecipientException;
+import dev.wagateway.StoreException;
+import dev.wagateway.engine.Disconnect;
+import dev.wagateway.engine.EngineConnection;
+import dev.wagateway.engine.EngineListener;
+import dev.wagateway.engine.EngineSendException;
+import dev.wagateway.engine.EngineSession;
+import dev.wagateway.engine.Inbound;
+import dev.wagateway.engine.SendAck;
+import dev.wagateway.jid.Jid;
+import dev.wagateway.jid.JidServer;
+import dev.wagateway.message.Failure;
+import dev.wagateway.message.FailureType;
+import dev.wagateway.message.InboundMessage;
+import dev.wagateway.message.MessageContent;
+import dev.wagateway.message.MessageStatus;
+import dev.wagateway.message.OutboundMessage;
+import dev.wagateway.web.ProtocolException;
+import dev.wagateway.web.WebEngineConfig;
+import dev.wagateway.web.binary.BinaryNodes;
+import dev.wagateway.web.binary.Node;
+import dev.wagateway.web.crypto.KeyPair;
+import dev.wagateway.web.noise.FrameCodec;
+import dev.wagateway.web.noise.NoiseHandshake;
+import dev.wagateway.web.noise.NoiseTransport;
+import dev.wagateway.web.pairing.ClientPayloads;
+import dev.wagateway.web.pairing.PairSuccess;
+import dev.wagateway.web.pairing.QrCodes;
+import dev.wagateway.web.proto.WaProto;
+import dev.wagateway.web.signal.CiphertextMessage;
+import dev.wagateway.web.signal.PreKeyBundle;
+import dev.wagateway.web.signal.SignalAddress;
+import dev.wagateway.web.signal.SignalSessions;
+import dev.wagateway.web.signal.WhatsAppPadding;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One web session's connection: a WebSocket per attempt, the Noise handshake, then registration
+ * (QR codes, pair-success, the 515 restart) or login, keep-alive pings, and the stanzas of a
+ * logged-in device. Reports to the core's listener; {@link Disconnect} is reported once, when the
+ * connection ends for good (a 515 restart after pairing is internal).
+ */
+public final class WebConnection implements EngineConnection {
+  private static final Logger log = LoggerFactory.getLogger(WebConnection.class);
+  private static final Duration FIRST_QR = Duration.ofSeconds(60);
+  private static final Duration NEXT_QR = Duration.ofSeconds(20);
+
+  private final WebEngineConfig config;
+  private final EngineSession session;
+  private final EngineListener listener;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService workers;
+  private final SecureRandom random = new SecureRandom();
+  private final String idPrefix;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<String, CompletableFuture<Node>> pendingIqs = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Node>> pendingAcks = new ConcurrentHashMap<>();
+  /** Guards the auth state and the Signal sessions: one decrypt or encrypt at a time. */
+  private final Object authLock = new Object();
+
+  private final WebAuth auth;
+  private final SignalSessions signal;
+  private volatile @Nullable Socket socket;
+  private volatile boolean closed;
+  private volatile boolean reported;
+  private @Nullable ScheduledFuture<?> keepAlive;
+  private @Nullable ScheduledFuture<?> qrTimer;
+
+  public WebConnection(WebEngineConfig config, EngineSession session, EngineListener listener,
+      ScheduledExecutorService timers, ExecutorService workers) {
+    this.config = config;
+    this.session = session;
+    this.listener = listener;
+    this.timers = timers;
+    this.workers = workers;
+    byte[] prefix = new byte[4];
+    random.nextBytes(prefix);
+    this.idPrefix = HexFormat.of().formatHex(prefix) + "-";
+    byte[] credentials = session.credentials();
+    this.auth = credentials == null
+        ? WebAuth.fresh(config.keySource(), random, config.clock().instant())
+        : WebAuth.fromBytes(credentials);
+    this.signal = new SignalSessions(auth.signal, config.keySource());
+  }
+
+  // ---------------------------------------------------------------- EngineConnection
+
+  @Override
+  public void connect() {
+    workers.execute(this::openSocket);
+  }
+
+  @Override
+  public CompletionStage<SendAck> send(OutboundMessage message) {
+    if (!(message.content() instanceof MessageContent.Text text)) {
+      return CompletableFuture.failedFuture(new EngineSendException(Failure.of(FailureType.PERMANENT,
+          "unsupported_content", "the web engine sends text only so far, not "
+              + message.content().getClass().getSimpleName())));
+    }
+    Socket s = socket;
+    if (s == null || !s.loggedIn) {
+      return CompletableFuture.failedFuture(new EngineSendException(Failure.of(FailureType.TRANSIENT,
+          "not_connected", "the web session is not logged in")));
+    }
+    return CompletableFuture.supplyAsync(() -> sendText(s, message.to(), text.body(), message.replyTo()), workers)
+        .thenCompose(f -> f);
+  }
+
+  @Override
+  public void probe() {
+    Socket s = socket;
+    if (s != null && s.transport != null) {
+      ping(s);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> markRead(Jid chat, String messageId, boolean typing) {
+    Socket s = socket;
+    if (s == null || !s.loggedIn) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the web session is not logged in"));
+    }
+    s.sendNode(Stanzas.readReceipt(messageId, chat.toAccount().asString(), config.clock().instant().getEpochSecond()));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    stopTimers();
+    Socket s = socket;
+    if (s != null) {
+      s.close();
+    }
+    failPending(new EngineSendException(Failure.of(FailureType.TRANSIENT, "closed", "the connection closed")));
+  }
+
+  @Override
+  public void logout() {
+    Socket s = socket;
+    Jid me = auth.me;
+    if (s != null && s.loggedIn && me != null) {
+      try {
+        iq(s, "md", "set", List.of(Node.of("remove-companion-device",
+            Node.attributes("jid", me.asString(), "reason", "user_initiated"))))
+            .get(config.iqTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("session {}: logout iq was not answered ({}); closing anyway", session.sessionId(), e.toString());
+      }
+    }
+    close();
+  }
+
+  // ---------------------------------------------------------------- socket lifecycle
+
+  private void openSocket() {
+    if (closed) {
+      return;
+    }
+    Socket s = new Socket(config.url());
+    socket = s;
+    s.addHeader("Origin", config.origin());
+    s.setConnectionLostTimeout(0); // our own keep-alive decides
+    s.connectTimer = timers.schedule(() -> {
+      if (s.transport == null) {
+        s.end(Disconnect.of(Disconnect.Kind.CONNECT_FAILED, "no Noise handshake within "
+            + config.connectTimeout().toSeconds() + " s"));
+      }
+    }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    s.connect();
+  }
+
+  /** A socket ended; report once, or restart after the post-pairing 515. */
+  private void socketEnded(Socket s, Disconnect reason) {
+    if (s != socket) {
+      return;
+    }
+    stopTimers();
+    failPending(new EngineSendException(Failure.of(FailureType.TRANSIENT, reason.code(), reason.detail())));
+    if (closed) {
+      return;
+    }
+    if (s.restartRequested && auth.paired()) {
+      log.info("session {}: restarting the stream to log in as {}", session.sessionId(), auth.me);
+      workers.execute(this::openSocket);
+      return;
+    }
+    if (!reported) {
+      reported = true;
+      closed = true;
+      log.info("session {}: disconnected ({} {}: {})", session.sessionId(), reason.kind(), reason.code(), reason.detail());
+      listener.onDisconnected(reason);
+    }
+  }
+
+  private void stopTimers() {
+    ScheduledFuture<?> k = keepAlive;
+    if (k != null) {
+      k.cancel(false);
+    }
+    ScheduledFuture<?> q = qrTimer;
+    if (q != null) {
+      q.cancel(false);
+    }
+  }
+
+  private void failPending(RuntimeException e) {
+    for (var f : pendingIqs.values()) {
+      f.completeExceptionally(e);
+    }
+    pendingIqs.clear();
+    for (var f : pendingAcks.values()) {
+      f.completeExceptionally(e);
+    }
+    pendingAcks.clear();
+  }
+
+  // ---------------------------------------------------------------- handshake
+
+  private void handshakeFrame(Socket s, byte[] frame) {
+    byte[] payload;
+    if (auth.paired()) {
+      Jid me = auth.me;
+      payload = ClientPayloads.login(config.device(), Long.parseLong(me.user()), me.device());
+    } else {
+      payload = ClientPayloads.registration(config.device(), auth.registrationKeys());
+    }
+    byte[] finish = s.handshake.readServerHello(frame, payload);
+    s.sendRaw(s.codec.encode(finish));
+    s.transport = s.handshake.finish();
+    ScheduledFuture<?> t = s.connectTimer;
+    if (t != null) {
+      t.cancel(false);
+    }
+    log.debug("session {}: Noise handshake done ({})", session.sessionId(), auth.paired() ? "login" : "registration");
+  }
+
+  // ---------------------------------------------------------------- stanzas
+
+  private void dispatch(Socket s, Node node) {
+    switch (node.tag()) {
+      case "iq" -> onIq(s, node);
+      case "success" -> onSuccess(s, node);
+      case "failure" -> s.end(failure(node.attr("reason"), node.attr("location")));
+      case "stream:error" -> onStreamError(s, node);
+      case "message" -> onMessage(s, node);
+      case "receipt" -> onReceipt(s, node);
+      case "notification" -> onNotification(s, node);
+      case "ack" -> onAck(node);
+      case "ib", "presence", "chatstate", "call" -> ackIfNeeded(s, node);
+      case "xmlstreamend" -> s.end(Disconnect.of(Disconnect.Kind.CONNECTION_LOST, "the server ended the stream"));
+      default -> log.debug("session {}: ignoring <{}>", session.sessionId(), node.tag());
+    }
+  }
+
+  private void onIq(Socket s, Node iq) {
+    String id = iq.attr("id");
+    String type = iq.attr("type");
+    if (id != null && ("result".equals(type) || "error".equals(type))) {
+      CompletableFuture<Node> pending = pendingIqs.remove(id);
+      if (pending != null) {
+        if ("error".equals(type)) {
+          String code = iq.child("error").map(e -> e.attr("code")).orElse("?");
+          pending.completeExceptionally(new IqException(code, iq.child("error").map(e -> e.attr("text")).orElse("")));
+        } else {
+          pending.complete(iq);
+        }
+        return;
+      }
+    }
+    if (iq.child("pair-device").isPresent()) {
+      s.sendNode(Node.of("iq", Node.attributes("to", Stanzas.SERVER, "type", "result", "id", iq.requireAttr("id"))));
+      showQrCodes(s, QrCodes.refs(iq));
+    } else if (iq.child("pair-success").isPresent()) {
+      onPairSuccess(s, iq);
+    } else if ("get".equals(type) && iq.child("ping").isPresent()) {
+      s.sendNode(Node.of("iq", Node.attributes("to", Stanzas.SERVER, "type", "result", "id", iq.requireAttr("id"))));
+    }
+  }
+
+  private void showQrCodes(Socket s, List<String> refs) {
+    List<String> texts = new ArrayList<>();
+    for (String ref : refs) {
+      texts.add(QrCodes.text(ref, auth.registrationKeys(), config.device()));
+    }
+    showQr(s, texts, 0);
+  }
+
+  private void showQr(Socket s, List<String> texts, int index) {
+    if (s != socket || closed || auth.paired()) {
+      return;
+    }
+    if (index >= texts.size()) {
+      s.end(Disconnect.of(Disconnect.Kind.FATAL, "no QR code was scanned in time"));
+      return;
+    }
+    Duration validFor = index == 0 ? FIRST_QR : NEXT_QR;
+    listener.onQrCode(texts.get(index), validFor);
+    qrTimer = timers.schedule(() -> showQr(s, texts, index + 1), validFor.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onPairSuccess(Socket s, Node iq) {
+    PairSuccess.Result result;
+    synchronized (authLock) {
+      result = PairSuccess.process(iq, auth.signal.identityKeyPair(), auth.advSecret, random);
+      auth.me = result.me();
+      auth.lid = result.lid();
+      auth.platform = result.platform();
+      auth.signedIdentity = result.signedIdentity();
+    }
+    ScheduledFuture<?> q = qrTimer;
+    if (q != null) {
+      q.cancel(false);
+    }
+    s.sendNode(result.reply());
+    log.info("session {}: paired as {} (platform {})", session.sessionId(), result.me(), result.platform());
+    listener.onPaired(result.me().toAccount(), credentialsBytes());
+    s.restartRequested = true; // the server answers with stream:error 515 and closes
+  }
+
+  private void onSuccess(Socket s, Node success) {
+    s.loggedIn = true;
+    Jid me = auth.me;
+    log.info("session {}: logged in as {}", session.sessionId(), me);
+    keepAlive = timers.scheduleWithFixedDelay(() -> ping(s), config.keepAliveInterval().toMillis(),
+        config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
+    workers.execute(() -> {
+      try {
+        ensurePreKeys(s, !auth.preKeysUploaded);
+        s.sendNode(Stanzas.active(nextId()));
+        if (me != null) {
+          listener.onConnected(me.toAccount());
+        }
+      } catch (RuntimeException e) {
+        log.warn("session {}: after login: {}", session.sessionId(), e.toString());
+        s.end(Disconnect.of(Disconnect.Kind.SERVER_ERROR, "setting up after login failed: " + e.getMessage()));
+      }
+    });
+  }
+
+  /** Uploads a batch of one-time pre-keys when forced or when the server holds too few. */
+  private void ensurePreKeys(Socket s, boolean force) {
+    if (!force) {
+      Node count = await(iq(s, "encrypt", "get", List.of(Node.of("count"))));
+      int have = count.child("count").map(c -> c.attr("value")).map(Integer::parseInt).orElse(0);
+      if (have >= config.minPreKeys()) {
+        return;
+      }
+    }
+    Map<Integer, KeyPair> batch = new LinkedHashMap<>();
+    byte[] credentials;
+    synchronized (authLock) {
+      int first = Math.max(1, auth.nextPreKeyId);
+      for (int i = 0; i < config.preKeyBatch(); i++) {
+        int keyId = (first + i) % 0xFFFFFF;
+        KeyPair pair = config.keySource().nextKeyPair();
+        batch.put(keyId, pair);
+        auth.signal.addPreKey(keyId, pair);
+      }
+      auth.nextPreKeyId = first + config.preKeyBatch();
+      credentials = credentialsBytes();
+    }
+    // the keys are stored before the server can hand them out
+    listener.onCredentialsChanged(credentials);
+    await(s.iq(Stanzas.uploadPreKeys(nextId(), auth.signal.localRegistrationId(),
+        auth.signal.identityKeyPair(), auth.signal.signedPreKey(auth.signedPreKeyId).orElseThrow(), batch)));
+    synchronized (authLock) {
+      auth.preKeysUploaded = true;
+      credentials = credentialsBytes();
+    }
+    listener.onCredentialsChanged(credentials);
+    log.info("session {}: uploaded {} pre-keys", session.sessionId(), batch.size());
+  }
+
+  private void onStreamError(Socket s, Node node) {
+    String code = node.attr("code");
+    Node conflict = node.child("conflict").orElse(null);
+    if (conflict != null) {
+      code = "device_removed".equals(conflict.attr("type")) ? "401" : "440";
+    }
+    if (code == null) {
+      code = node.children().isEmpty() ? "unknown" : node.children().get(0).tag();
+    }
+    Disconnect reason = switch (code) {
+      case "515" -> {
+        s.restartRequested = true;
+        yield new Disconnect(Disconnect.Kind.SERVER_ERROR, "515", "restart required");
+      }
+      case "401" -> new Disconnect(Disconnect.Kind.LOGGED_OUT, "401", "the device was removed from the account");
+      case "440" -> new Disconnect(Disconnect.Kind.REPLACED, "440", "another client logged in with these credentials");
+      case "500", "503" -> new Disconnect(Disconnect.Kind.SERVER_ERROR, code, "the server asked to reconnect later");
+      default -> new Disconnect(Disconnect.Kind.SERVER_ERROR, code, "stream error " + code);
+    };
+    s.end(reason);
+  }
+
+  static Disconnect failure(@Nullable String reason, @Nullable String location) {
+    String code = reason == null ? "unknown" : reason;
+    String where = location == null ? "" : " (" + location + ")";
+    return switch (code) {
+      case "401" -> new Disconnect(Disconnect.Kind.LOGGED_OUT, code, "the server refused these credentials" + where);
+      case "402", "403" -> new Disconnect(Disconnect.Kind.RESTRICTED, code,
+          ("403".equals(code) ? "the account is banned" : "the account is temporarily banned") + where);
+      case "405" -> new Disconnect(Disconnect.Kind.FATAL, code, "this client version is no longer accepted" + where);
+      case "406" -> new Disconnect(Disconnect.Kind.RESTRICTED, code, "the account or device is restricted" + where);
+      case "500", "503" -> new Disconnect(Disconnect.Kind.SERVER_ERROR, code, "server error" + where);
+      default -> new Disconnect(Disconnect.Kind.SERVER_ERROR, code, "login failed with " + code + where);
+    };
+  }
+
+  private void onAck(Node ack) {
+    String id = ack.attr("id");
+    if (id != null && "message".equals(ack.attr("class"))) {
+      CompletableFuture<Node> pending = pendingAcks.remove(id);
+      if (pending != null) {
+        pending.complete(ack);
+      }
+    }
+  }
+
+  private void ackIfNeeded(Socket s, Node node) {
+    if (node.attr("id") != null && node.attr("from") != null && !node.tag().equals("ib")) {
+      s.sendNode(Stanzas.ack(node, node.tag()));
+    }
+  }
+
+  private void onNotification(Socket s, Node node) {
+    s.sendNode(Stanzas.ack(node, "notification"));
+    if ("encrypt".equals(node.attr("type")) && node.child("count").isPresent() && s.loggedIn) {
+      workers.execute(() -> {
+        try {
+          ensurePreKeys(s, true);
+        } catch (RuntimeException e) {
+          log.warn("session {}: pre-key refill failed: {}", session.sessionId(), e.toString());
+        }
+      });
+    }
+  }
+
+  private void onReceipt(Socket s, Node receipt) {
+    String type = receipt.attr("type");
+    MessageStatus status = switch (type == null ? "" : type) {
+      case "", "delivery", "inactive" -> MessageStatus.DELIVERED;
+      case "read", "read-self" -> MessageStatus.READ;
+      case "played", "played-self" -> MessageStatus.PLAYED;
+      default -> null;
+    };
+    if (status != null && !"read-self".equals(type) && !"played-self".equals(type)) {
+      Instant at = receipt.attr("t") == null ? config.clock().instant()
+          : Instant.ofEpochSecond(Long.parseLong(receipt.requireAttr("t")));
+      listener.onReceipt(receipt.requireAttr("id"), status, at);
+      receipt.child("list").ifPresent(list -> list.children().forEach(item -> {
+        if (item.attr("id") != null) {
+          listener.onReceipt(item.requireAttr("id"), status, at);
+        }
+      }));
+    }
+    s.sendNode(Stanzas.ack(receipt, "receipt"));
+  }
+
+  private void onMessage(Socket s, Node message) {
+    String from = message.requireAttr("from");
+    Jid sender;
+    try {
+      sender = Jid.parse("from", from);
+    } catch (InvalidRecipientException e) {
+      log.debug("session {}: message from {} not handled", session.sessionId(), from);
+      s.sendNode(Stanzas.ack(message, "message"));
+      return;
+    }
+    if (sender.server() == JidServer.GROUP || sender.server() == JidServer.BROADCAST) {
+      log.debug("session {}: group and broadcast messages are not handled yet", session.sessionId());
+      s.sendNode(Stanzas.ack(message, "message"));
+      return;
+    }
+    SignalAddress address = new SignalAddress(sender.user(), sender.device());
+    WaProto.Message decoded = null;
+    byte[] credentials = null;
+    for (Node enc : message.children()) {
+      if (!enc.tag().equals("enc")) {
+        continue;
+      }
+      String encType = enc.attr("type");
+      if (!"pkmsg".equals(encType) && !"msg".equals(encType)) {
+        continue;
+      }
+      try {
+        synchronized (authLock) {
+          byte[] padded = signal.decrypt(address, new CiphertextMessage(CiphertextMessage.Type.ofWireName(encType),
+              enc.requireBytes()));
+          decoded = WaProto.Message.parseFrom(WhatsAppPadding.unpad(padded));
+          credentials = credentialsBytes();
+        }
+      } catch (ProtocolException | InvalidProtocolBufferException e) {
+        log.warn("session {}: cannot decrypt message {} from {}: {}", session.sessionId(),
+            message.attr("id"), from, e.getMessage());
+      }
+    }
+    if (decoded != null && credentials != null) {
+      try {
+        listener.onCredentialsChanged(credentials);
+      } catch (StoreException e) {
+        log.error("session {}: message {} not acknowledged: its session state could not be stored ({})",
+            session.sessionId(), message.attr("id"), e.getMessage());
+        return;
+      }
+      String text = decoded.hasConversation() ? decoded.getConversation()
+          : decoded.hasExtendedTextMessage() ? decoded.getExtendedTextMessage().getText() : null;
+      if (text != null) {
+        String replyTo = decoded.hasExtendedTextMessage() && decoded.getExtendedTextMessage().hasContextInfo()
+            ? decoded.getExtendedTextMessage().getContextInfo().getStanzaId() : null;
+        Instant at = message.attr("t") == null ? config.clock().instant()
+            : Instant.ofEpochSecond(Long.parseLong(message.requireAttr("t")));
+        String notify = message.attr("notify");
+        listener.onInbound(new Inbound.Message(new InboundMessage(message.requireAttr("id"),
+            session.sessionId(), sender.toAccount(), sender.toAccount(), MessageContent.text(text),
+            replyTo == null || replyTo.isEmpty() ? null : replyTo, at,
+            notify == null ? null : new InboundMessage.SenderProfile(notify, null, null))));
+      }
+      s.sendNode(Stanzas.deliveryReceipt(message));
+    }
+    s.sendNode(Stanzas.ack(message, "message"));
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private CompletableFuture<SendAck> sendText(Socket s, Jid to, String body, @Nullable String replyTo) {
+    String userJid = to.toAccount().asString();
+    Node usync = await(s.iq(Stanzas.usyncDevices(nextId(), List.of(userJid))));
+    List<Integer> devices = deviceIds(usync, userJid);
+    if (devices.isEmpty()) {
+      throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,
+          "no_devices", "the recipient has no WhatsApp devices")));
+    }
+    List<String> missing = new ArrayList<>();
+    for (int device : devices) {
+      if (!signal.hasSession(new SignalAddress(to.user(), device))) {
+        missing.add(deviceJid(to, device));
+      }
+    }
+    if (!missing.isEmpty()) {
+      Node keys = await(s.iq(Stanzas.keyFetch(nextId(), missing)));
+      for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
+        Jid device = Jid.parse("jid", user.requireAttr("jid"));
+        synchronized (authLock) {
+          signal.processPreKeyBundle(new SignalAddress(device.user(), device.device()), bundle(user));
+        }
+      }
+    }
+    WaProto.Message.Builder content = WaProto.Message.newBuilder();
+    if (replyTo == null) {
+      content.setConversation(body);
+    } else {
+      content.setExtendedTextMessage(WaProto.Message.ExtendedTextMessage.newBuilder().setText(body)
+          .setContextInfo(WaProto.Message.ContextInfo.newBuilder().setStanzaId(replyTo)
+              .setParticipant(userJid)));
+    }
+    byte[] plaintext = content.build().toByteArray();
+    List<Node> participants = new ArrayList<>();
+    boolean anyPreKey = false;
+    byte[] credentials;
+    synchronized (authLock) {
+      for (int device : devices) {
+        SignalAddress address = new SignalAddress(to.user(), device);
+        if (!signal.hasSession(address)) {
+          continue; // no bundle was served for it (a phone without keys, on the mock server)
+        }
+        CiphertextMessage m = signal.encrypt(address, WhatsAppPadding.pad(plaintext, random));
+        anyPreKey |= m.type() == CiphertextMessage.Type.PKMSG;
+        participants.add(Node.of("to", Node.attributes("jid", deviceJid(to, device)), List.of(
+            Node.of("enc", Node.attributes("v", "2", "type", m.type().wireName()), m.serialized()))));
+      }
+      credentials = credentialsBytes();
+    }
+    if (participants.isEmpty()) {
+      throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,
+          "no_keys", "no device of the recipient has keys to encrypt for")));
+    }
+    listener.onCredentialsChanged(credentials);
+    String id = messageId();
+    List<Node> children = new ArrayList<>();
+    children.add(Node.of("participants", Node.attributes(), participants));
+    if (anyPreKey && auth.signedIdentity != null) {
+      children.add(Node.of("device-identity", Node.attributes(), accountForPeers(auth.signedIdentity)));
+    }
+    CompletableFuture<Node> ack = new CompletableFuture<>();
+    pendingAcks.put(id, ack);
+    s.sendNode(Node.of("message", Node.attributes("id", id, "to", userJid, "type", "text"), children));
+    return ack.orTimeout(config.iqTimeout().toMillis(), TimeUnit.MILLISECONDS).handle((node, error) -> {
+      pendingAcks.remove(id);
+      if (error != null) {
+        throw new CompletionException(new EngineSendException(Failure.of(FailureType.TRANSIENT,
+            "no_ack", "the server did not acknowledge the message: " + error)));
+      }
+      String code = node.attr("error");
+      if (code != null) {
+        throw new CompletionException(new EngineSendException(Failure.of(
+            code.startsWith("5") ? FailureType.TRANSIENT : FailureType.PERMANENT, code,
+            "the server refused the message with " + code)));
+      }
+      Instant at = node.attr("t") == null ? config.clock().instant()
+          : Instant.ofEpochSecond(Long.parseLong(node.requireAttr("t")));
+      return new SendAck(id, at);
+    });
+  }
+
+  private static String deviceJid(Jid user, int device) {
+    return device == 0 ? user.toAccount().asString()
+        : user.user() + ":" + device + "@" + user.server().domain();
+  }
+
+  static List<Integer> deviceIds(Node usyncResult, String userJid) {
+    List<Integer> out = new ArrayList<>();
+    Node list = usyncResult.requireChild("usync").requireChild("list");
+    for (Node user : list.children()) {
+      if (!userJid.equals(user.attr("jid"))) {
+        continue;
+      }
+      user.child("devices").flatMap(d -> d.child("device-list")).ifPresent(dl -> {
+        for (Node device : dl.children()) {
+          if (device.attr("id") != null) {
+            out.add(Integer.parseInt(device.requireAttr("id")));
+          }
+        }
+      });
+    }
+    return out;
+  }
+
+  static PreKeyBundle bundle(Node user) {
+    Node skey = user.requireChild("skey");
+    Node key = user.child("key").orElse(null);
+    return new PreKeyBundle(Stanzas.readInt(user.requireChild("registration").requireBytes()),
+        key == null ? null : Stanzas.readInt(key.requireChild("id").requireBytes()),
+        key == null ? null : key.requireChild("value").requireBytes(),
+        Stanzas.readInt(skey.requireChild("id").requireBytes()), skey.requireChild("value").requireBytes(),
+        skey.requireChild("signature").requireBytes(), user.requireChild("identity").requireBytes());
+  }
+
+  /** The account-signed identity as peers get it: without the account signature key. */
+  private static byte[] accountForPeers(byte[] signedIdentity) {
+    try {
+      return WaProto.ADVSignedDeviceIdentity.parseFrom(signedIdentity).toBuilder()
+          .clearAccountSignatureKey().build().toByteArray();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored signed identity does not parse", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void ping(Socket s) {
+    if (s != socket || s.transport == null) {
+      return;
+    }
+    s.iq(Stanzas.ping(nextId())).orTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((node, error) -> {
+          if (error != null && s == socket && !closed) {
+            s.end(Disconnect.of(Disconnect.Kind.CONNECTION_LOST, "no answer to a ping within "
+                + config.keepAliveTimeout().toSeconds() + " s"));
+          }
+        });
+  }
+
+  private CompletableFuture<Node> iq(Socket s, String xmlns, String type, List<Node> children) {
+    return s.iq(Stanzas.iq(nextId(), xmlns, type, children));
+  }
+
+  private Node await(CompletableFuture<Node> future) {
+    try {
+      return future.get(config.iqTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new CompletionException(new EngineSendException(Failure.of(FailureType.TRANSIENT,
+          "iq_timeout", "the server did not answer within " + config.iqTimeout().toSeconds() + " s")));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+  }
+
+  private byte[] credentialsBytes() {
+    synchronized (authLock) {
+      return auth.toBytes();
+    }
+  }
+
+  String nextId() {
+    return idPrefix + ids.incrementAndGet();
+  }
+
+  private String messageId() {
+    byte[] b = new byte[9];
+    random.nextBytes(b);
+    return "3EB0" + HexFormat.of().withUpperCase().formatHex(b);
+  }
+
+  /** An iq answered with type=error. */
+  static final class IqException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String code;
+
+    IqException(String code, String text) {
+      super("iq error " + code + (text.isEmpty() ? "" : ": " + text));
+      this.code = code;
+    }
+  }
+
+  /** One WebSocket attempt with its own framing, handshake and transport. */
+  final class Socket extends WebSocketClient {
+    final FrameCodec codec = new FrameCodec();
+    final NoiseHandshake handshake = new NoiseHandshake(config.keySource().nextKeyPair(), auth.noiseKey,
+        config.rootKey(), config.clock());
+    volatile @Nullable NoiseTransport transport;
+    volatile boolean loggedIn;
+    volatile boolean restartRequested;
+    volatile @Nullable Disconnect endReason;
+    volatile @Nullable ScheduledFuture<?> connectTimer;
+    private final Object sendLock = new Object();
+
+    Socket(URI url) {
+      super(url);
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshakeData) {
+      sendRaw(codec.encode(handshake.clientHello()));
+    }
+
+    @Override
+    public void onMessage(String message) {
+      end(Disconnect.of(Disconnect.Kind.CONNECTION_LOST, "the server sent a text WebSocket message"));
+    }
+
+    @Override
+    public void onMessage(ByteBuffer bytes) {
+      byte[] data = new byte[bytes.remaining()];
+      bytes.get(data);
+      try {
+        for (byte[] frame : codec.feed(data)) {
+          if (transport == null) {
+            handshakeFrame(this, frame);
+          } else {
+            Node node = BinaryNodes.decode(transport.decrypt(frame));
+            listener.onActivity();
+            log.trace("session {}: in {}", session.sessionId(), node);
+            dispatch(this, node);
+          }
+        }
+      } catch (ProtocolException e) {
+        log.warn("session {}: protocol error: {}", session.sessionId(), e.getMessage());
+        end(Disconnect.of(transport == null ? Disconnect.Kind.CONNECT_FAILED : Disconnect.Kind.CONNECTION_LOST,
+            e.getMessage()));
+      } catch (RuntimeException e) {
+        log.error("session {}: unexpected error handling a frame", session.sessionId(), e);
+        end(Disconnect.of(Disconnect.Kind.CONNECTION_LOST, "internal error: " + e));
+      }
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+      Disconnect why = endReason;
+      if (why == null) {
+        why = transport == null
+            ? Disconnect.of(Disconnect.Kind.CONNECT_FAILED, "the socket closed before the handshake ("
+                + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")")
+            : Disconnect.of(Disconnect.Kind.CONNECTION_LOST, "the socket closed (" + code + ")");
+      }
+      socketEnded(this, why);
+    }
+
+    @Override
+    public void onError(Exception ex) {
+      log.debug("session {}: socket error: {}", session.sessionId(), ex.toString());
+    }
+
+    /** Ends this attempt with a reason (the first reason given wins). */
+    void end(Disconnect reason) {
+      if (endReason == null) {
+        endReason = reason;
+      }
+      if (isOpen() || isConnecting()) {
+        close();
+      } else {
+        socketEnded(this, endReason);
+      }
+    }
+
+    private boolean isConnecting() {
+      return getReadyState() == org.java_websocket.enums.ReadyState.NOT_YET_CONNECTED;
+    }
+
+    void sendRaw(byte[] bytes) {
+      if (isOpen()) {
+        send(bytes);
+      }
+    }
+
+    void sendNode(Node node) {
+      NoiseTransport t = transport;
+      if (t == null) {
+        throw new IllegalStateException("no transport yet");
+      }
+      log.trace("session {}: out {}", session.sessionId(), node);
+      synchronized (sendLock) {
+        sendRaw(codec.encode(t.encrypt(BinaryNodes.encode(node))));
+      }
+    }
+
+    CompletableFuture<Node> iq(Node iq) {
+      CompletableFuture<Node> future = new CompletableFuture<>();
+      String id = iq.requireAttr("id");
+      pendingIqs.put(id, future);
+      future.whenComplete((n, e) -> pendingIqs.remove(id));
+      sendNode(iq);
+      return future;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WebConnection[" + session.sessionId() + ", " + auth + "]";
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}
