@@ -7,6 +7,7 @@ import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.crypto.KeySource;
 import dev.wagateway.web.pairing.RegistrationKeys;
+import dev.wagateway.web.proto.WaProto;
 import dev.wagateway.web.proto.WaProto.KeyPairRecord;
 import dev.wagateway.web.proto.WaProto.SignalStoreData;
 import dev.wagateway.web.proto.WaProto.WebCredentials;
@@ -14,6 +15,8 @@ import dev.wagateway.web.signal.InMemorySignalStore;
 import dev.wagateway.web.signal.SignedPreKey;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +35,16 @@ final class WebAuth {
   byte @Nullable [] signedIdentity;
   int nextPreKeyId;
   boolean preKeysUploaded;
+  /** sender/id → Message protobuf: decrypted, not yet acknowledged. */
+  final LinkedHashMap<String, byte[]> pendingInbound = new LinkedHashMap<>();
+  /** sender/id of messages acknowledged lately, oldest first. */
+  final LinkedHashSet<String> handledInbound = new LinkedHashSet<>();
+  /** id → what we sent lately, oldest first. */
+  final LinkedHashMap<String, WaProto.SentRecord> recentSent = new LinkedHashMap<>();
+
+  static final int MAX_PENDING = 1000;
+  static final int MAX_HANDLED = 2000;
+  static final int MAX_SENT = 200;
 
   private WebAuth(KeyPair noiseKey, byte[] advSecret, InMemorySignalStore signal, int signedPreKeyId) {
     this.noiseKey = noiseKey;
@@ -51,6 +64,32 @@ final class WebAuth {
     WebAuth auth = new WebAuth(keys.nextKeyPair(), adv, store, signed.id());
     auth.nextPreKeyId = 1;
     return auth;
+  }
+
+  void markHandled(String key) {
+    pendingInbound.remove(key);
+    handledInbound.remove(key);
+    handledInbound.add(key);
+    trim(handledInbound, MAX_HANDLED);
+  }
+
+  void addPending(String key, byte[] message) {
+    pendingInbound.put(key, message);
+    trim(pendingInbound.keySet(), MAX_PENDING);
+  }
+
+  void addSent(String id, String to, byte[] message, Instant at) {
+    recentSent.put(id, WaProto.SentRecord.newBuilder().setId(id).setTo(to)
+        .setMessage(ByteString.copyFrom(message)).setAt(at.getEpochSecond()).build());
+    trim(recentSent.keySet(), MAX_SENT);
+  }
+
+  private static void trim(java.util.Set<String> keys, int max) {
+    var it = keys.iterator();
+    while (keys.size() > max && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
   }
 
   boolean paired() {
@@ -87,6 +126,10 @@ final class WebAuth {
     if (signedIdentity != null) {
       b.setSignedIdentity(ByteString.copyFrom(signedIdentity));
     }
+    pendingInbound.forEach((key, message) -> b.addPendingInbound(WaProto.InboundRecord.newBuilder()
+        .setKey(key).setMessage(ByteString.copyFrom(message))));
+    b.addAllHandledInbound(handledInbound);
+    b.addAllRecentSent(recentSent.values());
     return b.build().toByteArray();
   }
 
@@ -108,6 +151,9 @@ final class WebAuth {
     auth.signedIdentity = c.hasSignedIdentity() ? c.getSignedIdentity().toByteArray() : null;
     auth.nextPreKeyId = c.getNextPreKeyId();
     auth.preKeysUploaded = c.getPreKeysUploaded();
+    c.getPendingInboundList().forEach(r -> auth.pendingInbound.put(r.getKey(), r.getMessage().toByteArray()));
+    auth.handledInbound.addAll(c.getHandledInboundList());
+    c.getRecentSentList().forEach(r -> auth.recentSent.put(r.getId(), r));
     return auth;
   }
 

@@ -84,6 +84,9 @@ public final class WebConnection implements EngineConnection {
   private final Map<String, CompletableFuture<Node>> pendingAcks = new ConcurrentHashMap<>();
   /** Guards the auth state and the Signal sessions: one decrypt or encrypt at a time. */
   private final Object authLock = new Object();
+  private static final int MAX_RETRIES = 5;
+  /** sender/id → retry receipts sent for a message we could not decrypt. */
+  private final Map<String, Integer> retries = new ConcurrentHashMap<>();
 
   private final WebAuth auth;
   private final SignalSessions signal;
@@ -466,6 +469,11 @@ public final class WebConnection implements EngineConnection {
 
   private void onReceipt(Socket s, Node receipt) {
     String type = receipt.attr("type");
+    if ("retry".equals(type)) {
+      answerRetry(s, receipt);
+      s.sendNode(Stanzas.ack(receipt, "receipt"));
+      return;
+    }
     MessageStatus status = switch (type == null ? "" : type) {
       case "", "delivery", "inactive" -> MessageStatus.DELIVERED;
       case "read", "read-self" -> MessageStatus.READ;
@@ -500,53 +508,160 @@ public final class WebConnection implements EngineConnection {
       s.sendNode(Stanzas.ack(message, "message"));
       return;
     }
+    String id = message.requireAttr("id");
+    String key = from + "/" + id;
     SignalAddress address = new SignalAddress(sender.user(), sender.device());
-    WaProto.Message decoded = null;
+    byte[] decodedBytes = null;
     byte[] credentials = null;
-    for (Node enc : message.children()) {
-      if (!enc.tag().equals("enc")) {
-        continue;
+    boolean handledBefore;
+    synchronized (authLock) {
+      handledBefore = auth.handledInbound.contains(key);
+      if (!handledBefore) {
+        decodedBytes = auth.pendingInbound.get(key); // kept before a crash or a lost ack
+        if (decodedBytes == null) {
+          decodedBytes = decryptAll(message, address);
+          if (decodedBytes != null) {
+            auth.addPending(key, decodedBytes);
+            credentials = credentialsBytes();
+          }
+        }
       }
+    }
+    if (decodedBytes == null) {
+      if (handledBefore) {
+        s.sendNode(Stanzas.deliveryReceipt(message));
+      } else {
+        askForRetry(s, message);
+      }
+      s.sendNode(Stanzas.ack(message, "message"));
+      return;
+    }
+    try {
+      if (credentials != null) {
+        // the ratchet moved and the plaintext is kept: stored before anything is acknowledged
+        listener.onCredentialsChanged(credentials);
+      }
+      emit(message, sender, decodedBytes);
+      byte[] handled;
+      synchronized (authLock) {
+        auth.markHandled(key);
+        handled = credentialsBytes();
+      }
+      listener.onCredentialsChanged(handled);
+    } catch (StoreException e) {
+      log.error("session {}: message {} not acknowledged: its state could not be stored ({})",
+          session.sessionId(), id, e.getMessage());
+      return;
+    }
+    s.sendNode(Stanzas.deliveryReceipt(message));
+    s.sendNode(Stanzas.ack(message, "message"));
+  }
+
+  /** Decrypts the first pkmsg/msg the message carries; null when none decrypts. */
+  private byte @Nullable [] decryptAll(Node message, SignalAddress address) {
+    for (Node enc : message.children()) {
       String encType = enc.attr("type");
-      if (!"pkmsg".equals(encType) && !"msg".equals(encType)) {
+      if (!enc.tag().equals("enc") || (!"pkmsg".equals(encType) && !"msg".equals(encType))) {
         continue;
       }
       try {
-        synchronized (authLock) {
-          byte[] padded = signal.decrypt(address, new CiphertextMessage(CiphertextMessage.Type.ofWireName(encType),
-              enc.requireBytes()));
-          decoded = WaProto.Message.parseFrom(WhatsAppPadding.unpad(padded));
-          credentials = credentialsBytes();
-        }
+        byte[] padded = signal.decrypt(address, new CiphertextMessage(CiphertextMessage.Type.ofWireName(encType),
+            enc.requireBytes()));
+        byte[] plain = WhatsAppPadding.unpad(padded);
+        WaProto.Message.parseFrom(plain); // refuse what is not a Message before keeping it
+        return plain;
       } catch (ProtocolException | InvalidProtocolBufferException e) {
         log.warn("session {}: cannot decrypt message {} from {}: {}", session.sessionId(),
-            message.attr("id"), from, e.getMessage());
+            message.attr("id"), address, e.getMessage());
       }
     }
-    if (decoded != null && credentials != null) {
+    return null;
+  }
+
+  private void emit(Node message, Jid sender, byte[] plain) {
+    WaProto.Message decoded;
+    try {
+      decoded = WaProto.Message.parseFrom(plain);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a kept message does not parse", e);
+    }
+    String text = decoded.hasConversation() ? decoded.getConversation()
+        : decoded.hasExtendedTextMessage() ? decoded.getExtendedTextMessage().getText() : null;
+    if (text == null) {
+      log.debug("session {}: message {} has no text; not emitted", session.sessionId(), message.attr("id"));
+      return;
+    }
+    String replyTo = decoded.hasExtendedTextMessage() && decoded.getExtendedTextMessage().hasContextInfo()
+        ? decoded.getExtendedTextMessage().getContextInfo().getStanzaId() : null;
+    Instant at = message.attr("t") == null ? config.clock().instant()
+        : Instant.ofEpochSecond(Long.parseLong(message.requireAttr("t")));
+    String notify = message.attr("notify");
+    listener.onInbound(new Inbound.Message(new InboundMessage(message.requireAttr("id"),
+        session.sessionId(), sender.toAccount(), sender.toAccount(), MessageContent.text(text),
+        replyTo == null || replyTo.isEmpty() ? null : replyTo, at,
+        notify == null ? null : new InboundMessage.SenderProfile(notify, null, null))));
+  }
+
+  /** A message we cannot decrypt: ask the sender to encrypt it again (at most five times). */
+  private void askForRetry(Socket s, Node message) {
+    String id = message.requireAttr("id");
+    int count = retries.merge(message.requireAttr("from") + "/" + id, 1, Integer::sum);
+    if (count > MAX_RETRIES) {
+      log.warn("session {}: giving up on message {} after {} retry requests", session.sessionId(), id, MAX_RETRIES);
+      return;
+    }
+    Map<String, String> attrs = Node.attributes("id", id, "to", message.requireAttr("from"), "type", "retry");
+    if (message.attr("participant") != null) {
+      attrs.put("participant", message.attr("participant"));
+    }
+    s.sendNode(Node.of("receipt", attrs, List.of(
+        Node.of("retry", Node.attributes("count", Integer.toString(count), "id", id,
+            "t", message.attr("t") == null ? Long.toString(config.clock().instant().getEpochSecond())
+                : message.requireAttr("t"), "v", "1")),
+        Node.of("registration", Node.attributes(), Stanzas.int4(auth.signal.localRegistrationId())))));
+  }
+
+  /** A peer could not decrypt what we sent: encrypt it again for that device. */
+  private void answerRetry(Socket s, Node receipt) {
+    String id = receipt.requireAttr("id");
+    WaProto.SentRecord sent;
+    synchronized (authLock) {
+      sent = auth.recentSent.get(id);
+    }
+    if (sent == null) {
+      log.info("session {}: retry asked for {}, which is no longer kept", session.sessionId(), id);
+      return;
+    }
+    Jid device = Jid.parse("from", receipt.attr("participant") != null ? receipt.requireAttr("participant")
+        : receipt.requireAttr("from"));
+    workers.execute(() -> {
       try {
+        SignalAddress address = new SignalAddress(device.user(), device.device());
+        // the peer lost our session: start a new one from a fresh bundle
+        Node keys = await(s.iq(Stanzas.keyFetch(nextId(), List.of(deviceJid(device, device.device())))));
+        byte[] credentials;
+        CiphertextMessage m;
+        synchronized (authLock) {
+          for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
+            signal.processPreKeyBundle(address, bundle(user));
+          }
+          m = signal.encrypt(address, WhatsAppPadding.pad(sent.getMessage().toByteArray(), random));
+          credentials = credentialsBytes();
+        }
         listener.onCredentialsChanged(credentials);
-      } catch (StoreException e) {
-        log.error("session {}: message {} not acknowledged: its session state could not be stored ({})",
-            session.sessionId(), message.attr("id"), e.getMessage());
-        return;
+        List<Node> children = new ArrayList<>();
+        children.add(Node.of("enc", Node.attributes("v", "2", "type", m.type().wireName(),
+            "count", receipt.child("retry").map(r -> r.attr("count")).orElse("1")), m.serialized()));
+        if (m.type() == CiphertextMessage.Type.PKMSG && auth.signedIdentity != null) {
+          children.add(Node.of("device-identity", Node.attributes(), accountForPeers(auth.signedIdentity)));
+        }
+        s.sendNode(Node.of("message", Node.attributes("id", id, "to", deviceJid(device, device.device()),
+            "type", "text"), children));
+        log.info("session {}: sent {} again to {} on its retry request", session.sessionId(), id, device);
+      } catch (RuntimeException e) {
+        log.warn("session {}: could not answer the retry for {}: {}", session.sessionId(), id, e.toString());
       }
-      String text = decoded.hasConversation() ? decoded.getConversation()
-          : decoded.hasExtendedTextMessage() ? decoded.getExtendedTextMessage().getText() : null;
-      if (text != null) {
-        String replyTo = decoded.hasExtendedTextMessage() && decoded.getExtendedTextMessage().hasContextInfo()
-            ? decoded.getExtendedTextMessage().getContextInfo().getStanzaId() : null;
-        Instant at = message.attr("t") == null ? config.clock().instant()
-            : Instant.ofEpochSecond(Long.parseLong(message.requireAttr("t")));
-        String notify = message.attr("notify");
-        listener.onInbound(new Inbound.Message(new InboundMessage(message.requireAttr("id"),
-            session.sessionId(), sender.toAccount(), sender.toAccount(), MessageContent.text(text),
-            replyTo == null || replyTo.isEmpty() ? null : replyTo, at,
-            notify == null ? null : new InboundMessage.SenderProfile(notify, null, null))));
-      }
-      s.sendNode(Stanzas.deliveryReceipt(message));
-    }
-    s.sendNode(Stanzas.ack(message, "message"));
+    });
   }
 
   // ---------------------------------------------------------------- sending
@@ -603,8 +718,12 @@ public final class WebConnection implements EngineConnection {
       throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,
           "no_keys", "no device of the recipient has keys to encrypt for")));
     }
-    listener.onCredentialsChanged(credentials);
     String id = messageId();
+    synchronized (authLock) {
+      auth.addSent(id, userJid, plaintext, config.clock().instant());
+      credentials = credentialsBytes();
+    }
+    listener.onCredentialsChanged(credentials);
     List<Node> children = new ArrayList<>();
     children.add(Node.of("participants", Node.attributes(), participants));
     if (anyPreKey && auth.signedIdentity != null) {
