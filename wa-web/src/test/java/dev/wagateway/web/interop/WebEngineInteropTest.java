@@ -168,6 +168,37 @@ class WebEngineInteropTest {
 
   @Test
   @Order(7)
+  void aMessageWeCannotDecryptIsAskedForAgainAndArrives() {
+    // roll our state back by two ratchet turns: the peer's next message no longer decrypts
+    var snapshot = store.load("a").orElseThrow();
+    for (int turn = 0; turn < 2; turn++) {
+      String text = "turn the ratchet " + turn;
+      peer.send(OUR_PHONE, text);
+      await().atMost(WAIT).until(() -> inboundTexts().contains(text));
+      OutboundMessage answer = gateway.send(MessageRequest.builder().session("a").to("+" + PEER_PHONE)
+          .text("turned " + turn).build());
+      String expected = "turned " + turn;
+      await().atMost(WAIT).until(() -> lastPeerMessage(expected) != null);
+      await().atMost(WAIT).until(() -> status(answer).isAccepted());
+    }
+    gateway.sessions().stop("a");
+    await().atMost(WAIT).until(() -> gateway.sessions().require("a").state() == SessionState.STOPPED);
+    store.save(snapshot);
+    gateway.sessions().start("a");
+    await().atMost(WAIT).until(() -> gateway.sessions().require("a").state() == SessionState.CONNECTED);
+    String id = peer.send(OUR_PHONE, "after a rollback").get("id").asText();
+    await().atMost(WAIT).until(() -> inboundTexts().contains("after a rollback"));
+    assertThat(inboundTexts().stream().filter("after a rollback"::equals)).hasSize(1);
+    // it took our retry receipt: the peer encrypted it again and the server routed it twice
+    int routed = 0;
+    for (JsonNode m : mock.state().path("recentMessages")) {
+      routed += id.equals(m.path("id").asText()) ? 1 : 0;
+    }
+    assertThat(routed).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(8)
   void conflictStopsAndLogoutWipes() {
     String me = store.load("a").orElseThrow().self().asString();
     mock.post("/control/stream-error", MockServer.JSON.createObjectNode().put("jid", me).put("code", 440).toString());
