@@ -99,7 +99,8 @@ public final class ReferenceServer implements AutoCloseable {
       this.media = null;
     }
     WaGatewayBuilder b = WaGateway.builder().scheduler(scheduler)
-        .engine(cloudApi != null ? cloudApi : network.engine())
+        .engine(cloudApi != null ? cloudApi
+            : config.web() != null ? new dev.wagateway.web.WebEngine(config.web()) : network.engine())
         .queue(QueueConfig.defaults().withPacing(config.pacing())).webhookDeliverer(deliverer)
         .metricsTracker(metrics.tracker()).maxSessions(config.maxSessions())
         .shutdownTimeout(config.shutdownTimeout());
@@ -139,7 +140,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     ApiKeys keys = new ApiKeys(config.apiKeys());
     this.router = new Api(gateway, new JsonViews(json), pairing, deliverer,
-        config.devEndpoints() && cloudApi == null ? network : null, Clock.systemUTC()).routes(new Router());
+        config.devEndpoints() && cloudApi == null && config.web() == null ? network : null, Clock.systemUTC()).routes(new Router());
     if (media != null) {
       media.routes(router);
     }

@@ -54,6 +54,7 @@ public record ServerConfig(
     Duration shutdownTimeout,
     int maxSessions,
     dev.wagateway.cloudapi.@Nullable CloudApiConfig cloudApi,
+    dev.wagateway.web.@Nullable WebEngineConfig web,
     @Nullable Path mediaDir,
     dev.wagateway.media.s3.S3MediaStore.@Nullable Builder mediaS3,
     Duration mediaRetention,
@@ -67,7 +68,7 @@ public record ServerConfig(
       "WA_RATE_LIMIT", "WA_RATE_LIMIT_BURST", "WA_WEBHOOK_ALLOW_PRIVATE", "WA_WEBHOOK_CLIENT", "WA_ENCRYPTION_KEY",
       "WA_LOG_FORMAT", "WA_SHUTDOWN_TIMEOUT", "WA_MAX_SESSIONS", "WA_CONFIG", "WA_CLOUDAPI_ACCOUNTS",
       "WA_CLOUDAPI_APP_SECRET", "WA_CLOUDAPI_VERIFY_TOKEN", "WA_CLOUDAPI_BASE_URL", "WA_CLOUDAPI_API_VERSION",
-      "WA_MEDIA", "WA_MEDIA_DIR", "WA_MEDIA_RETENTION", "WA_PUBLIC_URL", "WA_MEDIA_LINK_TTL",
+      "WA_WEB_URL", "WA_WEB_ROOT_KEY", "WA_MEDIA", "WA_MEDIA_DIR", "WA_MEDIA_RETENTION", "WA_PUBLIC_URL", "WA_MEDIA_LINK_TTL",
       "WA_MEDIA_S3_BUCKET", "WA_MEDIA_S3_ENDPOINT", "WA_MEDIA_S3_REGION", "WA_MEDIA_S3_PREFIX", "WA_MEDIA_S3_ACCESS_KEY",
       "WA_MEDIA_S3_SECRET_KEY");
 
@@ -105,8 +106,9 @@ public record ServerConfig(
       }
     });
     Values r = new Values(all);
-    String engine = r.oneOf("WA_ENGINE", "simulated", Set.of("simulated", "cloudapi"));
+    String engine = r.oneOf("WA_ENGINE", "simulated", Set.of("simulated", "cloudapi", "web"));
     dev.wagateway.cloudapi.CloudApiConfig cloudApi = engine.equals("cloudapi") ? cloudApi(r) : null;
+    dev.wagateway.web.WebEngineConfig web = engine.equals("web") ? web(r) : null;
     PacingPolicy pacing = PacingPolicy.defaults()
         .withRate(r.decimal("WA_PACING_RATE", PacingPolicy.DEFAULT_RATE_PER_SECOND, 0, 1000),
             r.integer("WA_PACING_BURST", PacingPolicy.DEFAULT_BURST, 1, 10_000))
@@ -160,6 +162,7 @@ public record ServerConfig(
         r.duration("WA_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
         r.integer("WA_MAX_SESSIONS", 1000, 1, 100_000),
         cloudApi,
+        web,
         mediaDir(r),
         mediaS3(r),
         r.duration("WA_MEDIA_RETENTION", dev.wagateway.media.MediaConfig.DEFAULT_RETENTION),
@@ -215,6 +218,27 @@ public record ServerConfig(
     ValidationException.require(u.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), "WA_PUBLIC_URL",
         "an http(s) URL such as https://wa.example.com");
     return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+  }
+
+  /**
+   * WA_ENGINE=web: the native WhatsApp Web engine. WA_WEB_URL and WA_WEB_ROOT_KEY (hex, 32 bytes)
+   * exist for tests against a mock server; by default it talks to WhatsApp itself.
+   */
+  private static dev.wagateway.web.WebEngineConfig web(Values r) {
+    dev.wagateway.web.WebEngineConfig c = dev.wagateway.web.WebEngineConfig.defaults();
+    String url = r.raw("WA_WEB_URL");
+    if (url != null) {
+      ValidationException.require(url.matches("wss?://[^\\s]+"), "WA_WEB_URL",
+          "a ws:// or wss:// URL such as wss://web.whatsapp.com/ws/chat");
+      c = c.withUrl(java.net.URI.create(url));
+    }
+    String root = r.raw("WA_WEB_ROOT_KEY");
+    if (root != null) {
+      ValidationException.require(root.matches("[0-9a-fA-F]{64}"), "WA_WEB_ROOT_KEY",
+          "64 hex digits (a test server's certificate root; leave it unset for WhatsApp)");
+      c = c.withRootKey(java.util.HexFormat.of().parseHex(root));
+    }
+    return c;
   }
 
   /**

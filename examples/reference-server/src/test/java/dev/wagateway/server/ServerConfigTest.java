@@ -47,6 +47,20 @@ class ServerConfigTest {
         "AAAAAAAAAAAAAAAAAAAAAA==", "WA_INSTANCE_ID", "gw 1"), "WA_INSTANCE_ID", "letters, digits");
   }
 
+  @Test
+  void theWebEngineTalksToWhatsAppUnlessToldOtherwise() {
+    ServerConfig c = ServerConfig.load(Map.of("WA_ENGINE", "web"));
+    assertThat(c.web()).isNotNull();
+    assertThat(c.web().url()).isEqualTo(dev.wagateway.web.WebEngineConfig.DEFAULT_URL);
+    assertThat(c.devEndpoints()).as("no simulated scans on a real engine").isFalse();
+    ServerConfig mock = ServerConfig.load(Map.of("WA_ENGINE", "web", "WA_WEB_URL", "ws://127.0.0.1:5222/ws/chat",
+        "WA_WEB_ROOT_KEY", "468c3ccc1cd1a2a512e40b01fbe05eebc3e9021fa3fd0eec76b6cf2bc436fb28"));
+    assertThat(mock.web().url().toString()).isEqualTo("ws://127.0.0.1:5222/ws/chat");
+    assertThat(ServerConfig.load(Map.of()).web()).isNull();
+    assertBad(Map.of("WA_ENGINE", "web", "WA_WEB_URL", "http://x"), "WA_WEB_URL", "ws://");
+    assertBad(Map.of("WA_ENGINE", "web", "WA_WEB_ROOT_KEY", "abc"), "WA_WEB_ROOT_KEY", "64 hex digits");
+  }
+
   static void assertBad(Map<String, String> env, String field, String part) {
     assertThatThrownBy(() -> ServerConfig.load(env)).isInstanceOf(ValidationException.class)
         .hasMessageContaining(part).extracting(e -> ((ValidationException) e).field()).isEqualTo(field);
