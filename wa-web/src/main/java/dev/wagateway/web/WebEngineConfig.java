@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param iqTimeout how long any other iq may wait for its answer
  * @param preKeyBatch one-time pre-keys uploaded at first login and at each refill
  * @param minPreKeys refill when the server reports fewer than this many
+ * @param signedPreKeyRotation a signed pre-key older than this is replaced at the next login (the
+ *     previous one is kept, for pre-key messages from peers that fetched it)
  */
 public record WebEngineConfig(URI url, String origin, byte[] rootKey, DeviceConfig device,
     Duration connectTimeout, Duration keepAliveInterval, Duration keepAliveTimeout, Duration iqTimeout,
-    int preKeyBatch, int minPreKeys, KeySource keySource, Clock clock) {
+    int preKeyBatch, int minPreKeys, Duration signedPreKeyRotation, KeySource keySource, Clock clock) {
 
   public static final URI DEFAULT_URL = URI.create("wss://web.whatsapp.com/ws/chat");
   public static final String DEFAULT_ORIGIN = "https://web.whatsapp.com";
@@ -55,6 +57,7 @@ public record WebEngineConfig(URI url, String origin, byte[] rootKey, DeviceConf
     if (minPreKeys < 1 || minPreKeys >= preKeyBatch) {
       throw new ValidationException("minPreKeys", "1.." + (preKeyBatch - 1) + ", got " + minPreKeys);
     }
+    positive(signedPreKeyRotation, "signedPreKeyRotation");
     Objects.requireNonNull(keySource, "keySource");
     Objects.requireNonNull(clock, "clock");
   }
@@ -62,7 +65,7 @@ public record WebEngineConfig(URI url, String origin, byte[] rootKey, DeviceConf
   public static WebEngineConfig defaults() {
     return new WebEngineConfig(DEFAULT_URL, DEFAULT_ORIGIN, CertificateChain.WHATSAPP_ROOT_KEY,
         DEFAULT_DEVICE, Duration.ofSeconds(20), Duration.ofSeconds(25), Duration.ofSeconds(15),
-        Duration.ofSeconds(30), 30, 5, KeySource.secure(), Clock.systemUTC());
+        Duration.ofSeconds(30), 30, 5, Duration.ofDays(7), KeySource.secure(), Clock.systemUTC());
   }
 
   @Override
@@ -72,22 +75,32 @@ public record WebEngineConfig(URI url, String origin, byte[] rootKey, DeviceConf
 
   public WebEngineConfig withUrl(URI value) {
     return new WebEngineConfig(value, origin, rootKey, device, connectTimeout, keepAliveInterval,
-        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, keySource, clock);
+        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, signedPreKeyRotation, keySource, clock);
   }
 
   public WebEngineConfig withRootKey(byte[] value) {
     return new WebEngineConfig(url, origin, value, device, connectTimeout, keepAliveInterval,
-        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, keySource, clock);
+        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, signedPreKeyRotation, keySource, clock);
   }
 
   public WebEngineConfig withKeepAlive(Duration interval, Duration timeout) {
     return new WebEngineConfig(url, origin, rootKey, device, connectTimeout, interval, timeout,
-        iqTimeout, preKeyBatch, minPreKeys, keySource, clock);
+        iqTimeout, preKeyBatch, minPreKeys, signedPreKeyRotation, keySource, clock);
   }
 
   public WebEngineConfig withDevice(DeviceConfig value) {
     return new WebEngineConfig(url, origin, rootKey, value, connectTimeout, keepAliveInterval,
-        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, keySource, clock);
+        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, signedPreKeyRotation, keySource, clock);
+  }
+
+  public WebEngineConfig withSignedPreKeyRotation(Duration value) {
+    return new WebEngineConfig(url, origin, rootKey, device, connectTimeout, keepAliveInterval,
+        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, value, keySource, clock);
+  }
+
+  public WebEngineConfig withClock(Clock value) {
+    return new WebEngineConfig(url, origin, rootKey, device, connectTimeout, keepAliveInterval,
+        keepAliveTimeout, iqTimeout, preKeyBatch, minPreKeys, signedPreKeyRotation, keySource, value);
   }
 
   private static void positive(Duration d, String field) {

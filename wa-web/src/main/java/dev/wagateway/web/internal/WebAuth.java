@@ -28,7 +28,7 @@ final class WebAuth {
   final KeyPair noiseKey;
   final byte[] advSecret;
   final InMemorySignalStore signal;
-  final int signedPreKeyId;
+  int signedPreKeyId;
   @Nullable Jid me;
   @Nullable Jid lid;
   @Nullable String platform;

@@ -34,6 +34,7 @@ import dev.wagateway.web.signal.CiphertextMessage;
 import dev.wagateway.web.signal.PreKeyBundle;
 import dev.wagateway.web.signal.SignalAddress;
 import dev.wagateway.web.signal.SignalSessions;
+import dev.wagateway.web.signal.SignedPreKey;
 import dev.wagateway.web.signal.WhatsAppPadding;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -357,6 +358,7 @@ public final class WebConnection implements EngineConnection {
     workers.execute(() -> {
       try {
         ensurePreKeys(s, !auth.preKeysUploaded);
+        rotateSignedPreKeyIfDue(s);
         s.sendNode(Stanzas.active(nextId()));
         if (me != null) {
           listener.onConnected(me.toAccount());
@@ -400,6 +402,44 @@ public final class WebConnection implements EngineConnection {
     }
     listener.onCredentialsChanged(credentials);
     log.info("session {}: uploaded {} pre-keys", session.sessionId(), batch.size());
+  }
+
+  /**
+   * Replaces the signed pre-key when it is older than the configured rotation. The new key is
+   * stored before the server learns it; the previous one is kept (peers that fetched it may still
+   * start sessions with it) and the one before that is dropped.
+   */
+  private void rotateSignedPreKeyIfDue(Socket s) {
+    SignedPreKey current = auth.signal.signedPreKey(auth.signedPreKeyId).orElseThrow();
+    if (current.createdAt().plus(config.signedPreKeyRotation()).isAfter(config.clock().instant())) {
+      return;
+    }
+    SignedPreKey next;
+    byte[] credentials;
+    synchronized (authLock) {
+      int id = current.id() % 0xFFFFFF + 1;
+      next = SignedPreKey.generate(auth.signal.identityKeyPair(), id, config.keySource(), random,
+          config.clock().instant());
+      auth.signal.addSignedPreKey(next);
+      credentials = credentialsBytes();
+    }
+    listener.onCredentialsChanged(credentials);
+    await(s.iq(Stanzas.iq(nextId(), "encrypt", "set", List.of(Node.of("rotate", Node.attributes(), List.of(
+        Node.of("skey", Node.attributes(), List.of(
+            Node.of("id", Node.attributes(), Stanzas.int3(next.id())),
+            Node.of("value", Node.attributes(), next.keyPair().publicKey()),
+            Node.of("signature", Node.attributes(), next.signature())))))))));
+    synchronized (authLock) {
+      for (int id : auth.signal.signedPreKeyIds()) {
+        if (id != next.id() && id != current.id()) {
+          auth.signal.removeSignedPreKey(id);
+        }
+      }
+      auth.signedPreKeyId = next.id();
+      credentials = credentialsBytes();
+    }
+    listener.onCredentialsChanged(credentials);
+    log.info("session {}: signed pre-key {} replaced by {}", session.sessionId(), current.id(), next.id());
   }
 
   private void onStreamError(Socket s, Node node) {

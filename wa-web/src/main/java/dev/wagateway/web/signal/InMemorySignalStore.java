@@ -43,6 +43,16 @@ public final class InMemorySignalStore implements SignalStore {
     signedPreKeys.put(key.id(), key);
   }
 
+  /** Forgets a signed pre-key that was rotated out long enough ago. */
+  public void removeSignedPreKey(int id) {
+    signedPreKeys.remove(id);
+  }
+
+  /** The ids of the signed pre-keys kept, any order. */
+  public java.util.Set<Integer> signedPreKeyIds() {
+    return java.util.Set.copyOf(signedPreKeys.keySet());
+  }
+
   public int preKeyCount() {
     return preKeys.size();
   }

@@ -18,11 +18,16 @@ import dev.wagateway.store.EncryptionKeys;
 import dev.wagateway.store.InMemorySessionStore;
 import dev.wagateway.web.WebEngine;
 import dev.wagateway.web.WebEngineConfig;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,6 +53,24 @@ class WebEngineInteropTest {
   WebEngine engine;
   InMemorySessionStore store = new InMemorySessionStore();
   final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
+  /** The engine's clock, which a step moves a week ahead to make the signed pre-key due. */
+  final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+  final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset.get());
+    }
+  };
 
   @BeforeAll
   void start() throws Exception {
@@ -55,7 +78,7 @@ class WebEngineInteropTest {
     peer = mock.peer(PEER_PHONE, "B");
     engine = new WebEngine(WebEngineConfig.defaults().withUrl(mock.url)
         .withRootKey(HexFormat.of().parseHex(mock.testRootHex))
-        .withKeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(3)));
+        .withKeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(3)).withClock(clock));
     gateway = WaGateway.builder().engine(engine).sessionStore(store)
         .encryptionKeys(EncryptionKeys.of("k1", Base64.getEncoder().encodeToString(new byte[32])))
         .queue(QueueConfig.defaults().withPacing(PacingPolicy.off()))
@@ -144,14 +167,29 @@ class WebEngineInteropTest {
     gateway.sessions().stop("a");
     await().atMost(WAIT).until(() -> gateway.sessions().require("a").state() == SessionState.STOPPED);
     peer.send(OUR_PHONE, "written while you were away");
+    offset.set(Duration.ofDays(8)); // the signed pre-key is now due for rotation
     gateway.sessions().start("a");
     await().atMost(WAIT).until(() -> gateway.sessions().require("a").state() == SessionState.CONNECTED);
     await().atMost(WAIT).until(() -> inboundTexts().contains("written while you were away"));
     assertThat(events.stream().filter(e -> e instanceof GatewayEvent.QrCodeIssued).count()).isEqualTo(qrsBefore);
+    await().atMost(WAIT).until(() -> ourDevice().path("signedPreKeyId").asInt() == 2);
   }
 
   @Test
   @Order(6)
+  void aNewPeerStartsASessionOnTheRotatedSignedPreKey() throws Exception {
+    MockServer.Peer third = mock.peer("491704444444", "C");
+    third.send(OUR_PHONE, "hello from C");
+    await().atMost(WAIT).until(() -> inboundTexts().contains("hello from C"));
+    OutboundMessage back = gateway.send(MessageRequest.builder().session("a").to("+491704444444")
+        .text("hello C").build());
+    await().atMost(WAIT).until(() -> third.messages(0, Duration.ofSeconds(1)).get("messages").size() >= 1);
+    assertThat(third.messages(0, Duration.ZERO).get("messages").get(0).get("text").asText()).isEqualTo("hello C");
+    await().atMost(WAIT).until(() -> status(back).isAccepted());
+  }
+
+  @Test
+  @Order(7)
   void aDroppedConnectionIsReconnectedAndAStallIsDetected() {
     String me = store.load("a").orElseThrow().self().asString();
     mock.post("/control/disconnect", MockServer.JSON.createObjectNode().put("jid", me).put("hard", true).toString());
@@ -167,7 +205,7 @@ class WebEngineInteropTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aMessageWeCannotDecryptIsAskedForAgainAndArrives() {
     // roll our state back by two ratchet turns: the peer's next message no longer decrypts
     var snapshot = store.load("a").orElseThrow();
@@ -198,7 +236,7 @@ class WebEngineInteropTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void conflictStopsAndLogoutWipes() {
     String me = store.load("a").orElseThrow().self().asString();
     mock.post("/control/stream-error", MockServer.JSON.createObjectNode().put("jid", me).put("code", 440).toString());
@@ -208,6 +246,15 @@ class WebEngineInteropTest {
     mock.post("/control/stream-error", MockServer.JSON.createObjectNode().put("jid", me).put("code", 401).toString());
     await().atMost(WAIT).until(() -> gateway.sessions().require("a").state() == SessionState.LOGGED_OUT);
     assertThat(store.load("a").orElseThrow().hasCredentials()).isFalse();
+  }
+
+  private JsonNode ourDevice() {
+    for (JsonNode account : mock.state().path("accounts")) {
+      if (OUR_PHONE.equals(account.path("phone").asText())) {
+        return account.path("devices").path(0);
+      }
+    }
+    return MockServer.JSON.createObjectNode();
   }
 
   private MessageStatus status(OutboundMessage m) {
@@ -231,13 +278,6 @@ class WebEngineInteropTest {
   }
 
   private int preKeyCountOnServer() {
-    for (JsonNode account : mock.state().path("accounts")) {
-      if (OUR_PHONE.equals(account.path("phone").asText())) {
-        for (JsonNode device : account.path("devices")) {
-          return device.path("preKeyCount").asInt(device.path("preKeys").asInt(0));
-        }
-      }
-    }
-    return 0;
+    return ourDevice().path("preKeys").asInt(0);
   }
 }
