@@ -31,4 +31,10 @@ public sealed interface Inbound {
   }
 
   record CallOffer(String callId, Jid from, boolean video) implements Inbound {}
+
+  /**
+   * A contact's encryption identity changed (they reinstalled WhatsApp or changed phones): their
+   * security code is new. Messages keep flowing; an operator may want to know.
+   */
+  record IdentityChanged(Jid contact) implements Inbound {}
 }

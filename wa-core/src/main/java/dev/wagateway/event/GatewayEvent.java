@@ -218,4 +218,12 @@ public sealed interface GatewayEvent {
       return "call.offered";
     }
   }
+
+  /** A contact's encryption identity changed: their security code is new (engines with end-to-end keys). */
+  record IdentityChanged(String id, Instant timestamp, String sessionId, Jid contact) implements GatewayEvent {
+    @Override
+    public String type() {
+      return "contact.identity_changed";
+    }
+  }
 }

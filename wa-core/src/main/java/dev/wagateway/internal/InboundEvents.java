@@ -27,6 +27,8 @@ final class InboundEvents {
           g.participants(), g.actor());
     } else if (in instanceof Inbound.CallOffer c) {
       return new GatewayEvent.CallOffered(eventId, now, sessionId, c.callId(), c.from(), c.video());
+    } else if (in instanceof Inbound.IdentityChanged i) {
+      return new GatewayEvent.IdentityChanged(eventId, now, sessionId, i.contact());
     }
     throw new IllegalArgumentException("unknown inbound kind " + in.getClass().getName());
   }

@@ -106,6 +106,8 @@ public final class WebhookPayloads {
       }
     } else if (e instanceof GatewayEvent.CallOffered c) {
       d.put("callId", c.callId()).put("from", c.from().asString()).put("video", c.video());
+    } else if (e instanceof GatewayEvent.IdentityChanged i) {
+      d.put("contact", i.contact().asString());
     } else if (e instanceof GatewayEvent.SendingPaused p) {
       d.put("until", p.until().toString()).put("reason", p.reason());
     } else if (e instanceof GatewayEvent.WebhookEndpointDisabled w) {

@@ -111,7 +111,7 @@ public final class WebConnection implements EngineConnection {
     this.auth = credentials == null
         ? WebAuth.fresh(config.keySource(), random, config.clock().instant())
         : WebAuth.fromBytes(credentials);
-    this.signal = new SignalSessions(auth.signal, config.keySource());
+    this.signal = new SignalSessions(auth.signal, config.keySource(), this::identityChanged);
   }
 
   // ---------------------------------------------------------------- EngineConnection
@@ -180,6 +180,23 @@ public final class WebConnection implements EngineConnection {
       }
     }
     close();
+  }
+
+  /** address → the account it belongs to, for reporting identity changes. */
+  private final Map<SignalAddress, Jid> accounts = new ConcurrentHashMap<>();
+
+  private void identityChanged(SignalAddress address) {
+    Jid account = accounts.get(address);
+    if (account != null) {
+      log.info("session {}: the identity of {} changed", session.sessionId(), account);
+      listener.onInbound(new Inbound.IdentityChanged(account));
+    }
+  }
+
+  private SignalAddress address(Jid device) {
+    SignalAddress address = new SignalAddress(device.user(), device.device());
+    accounts.putIfAbsent(address, device.toAccount());
+    return address;
   }
 
   // ---------------------------------------------------------------- socket lifecycle
@@ -550,7 +567,7 @@ public final class WebConnection implements EngineConnection {
     }
     String id = message.requireAttr("id");
     String key = from + "/" + id;
-    SignalAddress address = new SignalAddress(sender.user(), sender.device());
+    SignalAddress address = address(sender);
     byte[] decodedBytes = null;
     byte[] credentials = null;
     boolean handledBefore;
@@ -676,7 +693,7 @@ public final class WebConnection implements EngineConnection {
         : receipt.requireAttr("from"));
     workers.execute(() -> {
       try {
-        SignalAddress address = new SignalAddress(device.user(), device.device());
+        SignalAddress address = address(device);
         // the peer lost our session: start a new one from a fresh bundle
         Node keys = await(s.iq(Stanzas.keyFetch(nextId(), List.of(deviceJid(device, device.device())))));
         byte[] credentials;
@@ -716,7 +733,7 @@ public final class WebConnection implements EngineConnection {
     }
     List<String> missing = new ArrayList<>();
     for (int device : devices) {
-      if (!signal.hasSession(new SignalAddress(to.user(), device))) {
+      if (!signal.hasSession(address(to.withDevice(device)))) {
         missing.add(deviceJid(to, device));
       }
     }
@@ -725,7 +742,7 @@ public final class WebConnection implements EngineConnection {
       for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
         Jid device = Jid.parse("jid", user.requireAttr("jid"));
         synchronized (authLock) {
-          signal.processPreKeyBundle(new SignalAddress(device.user(), device.device()), bundle(user));
+          signal.processPreKeyBundle(address(device), bundle(user));
         }
       }
     }
@@ -743,7 +760,7 @@ public final class WebConnection implements EngineConnection {
     byte[] credentials;
     synchronized (authLock) {
       for (int device : devices) {
-        SignalAddress address = new SignalAddress(to.user(), device);
+        SignalAddress address = address(to.withDevice(device));
         if (!signal.hasSession(address)) {
           continue; // no bundle was served for it (a phone without keys, on the mock server)
         }

@@ -42,11 +42,22 @@ public final class SignalSessions {
 
   private final SignalStore store;
   private final KeySource keys;
+  private final java.util.function.Consumer<SignalAddress> identityChanged;
   private final ConcurrentHashMap<SignalAddress, Object> locks = new ConcurrentHashMap<>();
 
   public SignalSessions(SignalStore store, KeySource keys) {
+    this(store, keys, address -> {});
+  }
+
+  /**
+   * @param identityChanged told when a peer device's identity key replaces a different one (the
+   *     peer reinstalled); the new key is accepted, as WhatsApp clients do
+   */
+  public SignalSessions(SignalStore store, KeySource keys,
+      java.util.function.Consumer<SignalAddress> identityChanged) {
     this.store = store;
     this.keys = keys;
+    this.identityChanged = identityChanged;
   }
 
   /** Starts a session with a peer device from its pre-key bundle (we are the initiator). */
@@ -75,7 +86,7 @@ public final class SignalSessions {
       state.lastRemoteRatchet = theirSigned;
       state.pending = new SessionState.Pending(bundle.preKeyId(), bundle.signedPreKeyId(), base.publicKey());
       SessionRecord record = store.loadSession(address).orElse(SessionRecord.empty());
-      store.saveIdentity(address, theirIdentity);
+      saveIdentity(address, theirIdentity);
       store.storeSession(address, record.promote(state));
     }
   }
@@ -185,7 +196,7 @@ public final class SignalSessions {
     SessionState state = new SessionState(ours.publicKey(), theirIdentity, root, signed.keyPair(),
         m.getRegistrationId(), theirBase);
     byte[] plaintext = decryptWith(state, m.getMessage().toByteArray(), address);
-    store.saveIdentity(address, theirIdentity);
+    saveIdentity(address, theirIdentity);
     store.storeSession(address, record.promote(state));
     if (m.hasPreKeyId()) {
       store.removePreKey(m.getPreKeyId());
@@ -257,6 +268,12 @@ public final class SignalSessions {
     byte[] plaintext = Aes.cbcDecrypt(mk[0], mk[2], m.getCiphertext().toByteArray());
     state.pending = null;
     return plaintext;
+  }
+
+  private void saveIdentity(SignalAddress address, byte[] identity) {
+    if (store.saveIdentity(address, identity)) {
+      identityChanged.accept(address);
+    }
   }
 
   private void stepRatchetIfNew(SessionState state, byte[] theirRatchet, int previousCounter) {

@@ -210,6 +210,24 @@ class SignalSessionsTest {
   }
 
   @Test
+  void aPeerThatReinstalledIsAcceptedAndReportedOnce() {
+    Device alice = new Device("4911");
+    Device bob = new Device("4922");
+    List<SignalAddress> changed = new ArrayList<>();
+    bob.sessions = new SignalSessions(bob.store, keys, changed::add);
+    alice.sessions.processPreKeyBundle(bob.address, bob.bundle(1));
+    bob.read(alice, alice.send(bob, "first install"));
+    assertThat(changed).as("a first identity is not a change").isEmpty();
+    // alice reinstalls: same address, new identity and keys
+    Device reinstalled = new Device("4911");
+    reinstalled.sessions.processPreKeyBundle(bob.address, bob.bundle(2));
+    assertThat(bob.read(reinstalled, reinstalled.send(bob, "second install"))).isEqualTo("second install");
+    assertThat(changed).containsExactly(reinstalled.address);
+    bob.read(reinstalled, reinstalled.send(bob, "again"));
+    assertThat(changed).hasSize(1);
+  }
+
+  @Test
   void manyThreadsTalkingToManyPeersAtOnce() throws Exception {
     Device hub = new Device("4900");
     List<Device> peers = new ArrayList<>();
