@@ -725,16 +725,34 @@ public final class WebConnection implements EngineConnection {
 
   private CompletableFuture<SendAck> sendText(Socket s, Jid to, String body, @Nullable String replyTo) {
     String userJid = to.toAccount().asString();
-    Node usync = await(s.iq(Stanzas.usyncDevices(nextId(), List.of(userJid))));
-    List<Integer> devices = deviceIds(usync, userJid);
-    if (devices.isEmpty()) {
+    Jid me = auth.me;
+    Jid myAccount = me == null ? null : me.toAccount();
+    boolean toSelf = myAccount != null && myAccount.equals(to.toAccount());
+    List<String> users = myAccount == null || toSelf ? List.of(userJid) : List.of(userJid, myAccount.asString());
+    Node usync = await(s.iq(Stanzas.usyncDevices(nextId(), users)));
+    // the recipient's devices, and our own other devices (they get a copy of what we send)
+    List<Jid> targets = new ArrayList<>();
+    for (int device : deviceIds(usync, userJid)) {
+      if (!(toSelf && device == me.device())) {
+        targets.add(to.toAccount().withDevice(device));
+      }
+    }
+    if (targets.isEmpty()) {
       throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,
           "no_devices", "the recipient has no WhatsApp devices")));
     }
+    int recipientDevices = targets.size();
+    if (myAccount != null && !toSelf) {
+      for (int device : deviceIds(usync, myAccount.asString())) {
+        if (device != me.device()) {
+          targets.add(myAccount.withDevice(device));
+        }
+      }
+    }
     List<String> missing = new ArrayList<>();
-    for (int device : devices) {
-      if (!signal.hasSession(address(to.withDevice(device)))) {
-        missing.add(deviceJid(to, device));
+    for (Jid device : targets) {
+      if (!signal.hasSession(address(device))) {
+        missing.add(deviceJid(device, device.device()));
       }
     }
     if (!missing.isEmpty()) {
@@ -754,22 +772,32 @@ public final class WebConnection implements EngineConnection {
           .setContextInfo(WaProto.Message.ContextInfo.newBuilder().setStanzaId(replyTo)
               .setParticipant(userJid)));
     }
-    byte[] plaintext = content.build().toByteArray();
+    WaProto.Message message = content.build();
+    byte[] plaintext = message.toByteArray();
+    byte[] ownCopy = WaProto.Message.newBuilder().setDeviceSentMessage(WaProto.Message.DeviceSentMessage
+        .newBuilder().setDestinationJid(userJid).setMessage(message)).build().toByteArray();
     List<Node> participants = new ArrayList<>();
     boolean anyPreKey = false;
+    int encryptedForRecipient = 0;
     byte[] credentials;
     synchronized (authLock) {
-      for (int device : devices) {
-        SignalAddress address = address(to.withDevice(device));
+      for (int i = 0; i < targets.size(); i++) {
+        Jid device = targets.get(i);
+        SignalAddress address = address(device);
         if (!signal.hasSession(address)) {
           continue; // no bundle was served for it (a phone without keys, on the mock server)
         }
-        CiphertextMessage m = signal.encrypt(address, WhatsAppPadding.pad(plaintext, random));
+        boolean own = i >= recipientDevices;
+        CiphertextMessage m = signal.encrypt(address, WhatsAppPadding.pad(own ? ownCopy : plaintext, random));
         anyPreKey |= m.type() == CiphertextMessage.Type.PKMSG;
-        participants.add(Node.of("to", Node.attributes("jid", deviceJid(to, device)), List.of(
+        encryptedForRecipient += own ? 0 : 1;
+        participants.add(Node.of("to", Node.attributes("jid", deviceJid(device, device.device())), List.of(
             Node.of("enc", Node.attributes("v", "2", "type", m.type().wireName()), m.serialized()))));
       }
       credentials = credentialsBytes();
+    }
+    if (encryptedForRecipient == 0) {
+      participants.clear();
     }
     if (participants.isEmpty()) {
       throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,

@@ -237,6 +237,25 @@ class WebEngineInteropTest {
 
   @Test
   @Order(9)
+  void ourOtherCompanionGetsACopyOfWhatWeSend() throws Exception {
+    MockServer.Peer companion = mock.peer(OUR_PHONE, "A2");
+    OutboundMessage sent = gateway.send(MessageRequest.builder().session("a").to("+" + PEER_PHONE)
+        .text("copied to my other device").build());
+    JsonNode copy = await().atMost(WAIT).until(() -> {
+      for (JsonNode m : companion.messages(0, Duration.ofSeconds(1)).get("messages")) {
+        if ("copied to my other device".equals(m.path("text").asText())) {
+          return m;
+        }
+      }
+      return null;
+    }, m -> m != null);
+    assertThat(copy.path("fromMe").asBoolean()).as("our own message, seen from our other device").isTrue();
+    assertThat(lastPeerMessage("copied to my other device")).isNotNull();
+    await().atMost(WAIT).until(() -> status(sent).isAccepted());
+  }
+
+  @Test
+  @Order(10)
   void conflictStopsAndLogoutWipes() {
     String me = store.load("a").orElseThrow().self().asString();
     mock.post("/control/stream-error", MockServer.JSON.createObjectNode().put("jid", me).put("code", 440).toString());
