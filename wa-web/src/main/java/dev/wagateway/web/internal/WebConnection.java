@@ -123,9 +123,10 @@ public final class WebConnection implements EngineConnection {
 
   @Override
   public CompletionStage<SendAck> send(OutboundMessage message) {
-    if (!(message.content() instanceof MessageContent.Text text)) {
+    if (!(message.content() instanceof MessageContent.Text)
+        && !(message.content() instanceof MessageContent.Reaction)) {
       return CompletableFuture.failedFuture(new EngineSendException(Failure.of(FailureType.PERMANENT,
-          "unsupported_content", "the web engine sends text only so far, not "
+          "unsupported_content", "the web engine sends text and reactions so far, not "
               + message.content().getClass().getSimpleName())));
     }
     Socket s = socket;
@@ -133,7 +134,7 @@ public final class WebConnection implements EngineConnection {
       return CompletableFuture.failedFuture(new EngineSendException(Failure.of(FailureType.TRANSIENT,
           "not_connected", "the web session is not logged in")));
     }
-    return CompletableFuture.supplyAsync(() -> sendText(s, message.to(), text.body(), message.replyTo()), workers)
+    return CompletableFuture.supplyAsync(() -> sendContent(s, message.to(), content(message), type(message)), workers)
         .thenCompose(f -> f);
   }
 
@@ -642,6 +643,12 @@ public final class WebConnection implements EngineConnection {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a kept message does not parse", e);
     }
+    if (decoded.hasReactionMessage() && decoded.getReactionMessage().hasKey()) {
+      WaProto.Message.ReactionMessage r = decoded.getReactionMessage();
+      listener.onInbound(new Inbound.Reaction(sender.toAccount(), sender.toAccount(), r.getKey().getId(),
+          r.getText()));
+      return;
+    }
     String text = decoded.hasConversation() ? decoded.getConversation()
         : decoded.hasExtendedTextMessage() ? decoded.getExtendedTextMessage().getText() : null;
     if (text == null) {
@@ -723,7 +730,36 @@ public final class WebConnection implements EngineConnection {
 
   // ---------------------------------------------------------------- sending
 
-  private CompletableFuture<SendAck> sendText(Socket s, Jid to, String body, @Nullable String replyTo) {
+  /** The Message protobuf for what the core asked to send. */
+  private WaProto.Message content(OutboundMessage outbound) {
+    String chat = outbound.to().toAccount().asString();
+    if (outbound.content() instanceof MessageContent.Reaction r) {
+      boolean ours;
+      synchronized (authLock) {
+        ours = auth.recentSent.containsKey(r.targetMessageId());
+      }
+      return WaProto.Message.newBuilder().setReactionMessage(WaProto.Message.ReactionMessage.newBuilder()
+          .setKey(WaProto.Message.MessageKey.newBuilder().setRemoteJid(chat).setFromMe(ours)
+              .setId(r.targetMessageId()))
+          .setText(r.emoji()).setSenderTimestampMs(config.clock().millis())).build();
+    }
+    String body = ((MessageContent.Text) outbound.content()).body();
+    String replyTo = outbound.replyTo();
+    WaProto.Message.Builder content = WaProto.Message.newBuilder();
+    if (replyTo == null) {
+      content.setConversation(body);
+    } else {
+      content.setExtendedTextMessage(WaProto.Message.ExtendedTextMessage.newBuilder().setText(body)
+          .setContextInfo(WaProto.Message.ContextInfo.newBuilder().setStanzaId(replyTo).setParticipant(chat)));
+    }
+    return content.build();
+  }
+
+  private static String type(OutboundMessage outbound) {
+    return outbound.content() instanceof MessageContent.Reaction ? "reaction" : "text";
+  }
+
+  private CompletableFuture<SendAck> sendContent(Socket s, Jid to, WaProto.Message message, String type) {
     String userJid = to.toAccount().asString();
     Jid me = auth.me;
     Jid myAccount = me == null ? null : me.toAccount();
@@ -764,15 +800,6 @@ public final class WebConnection implements EngineConnection {
         }
       }
     }
-    WaProto.Message.Builder content = WaProto.Message.newBuilder();
-    if (replyTo == null) {
-      content.setConversation(body);
-    } else {
-      content.setExtendedTextMessage(WaProto.Message.ExtendedTextMessage.newBuilder().setText(body)
-          .setContextInfo(WaProto.Message.ContextInfo.newBuilder().setStanzaId(replyTo)
-              .setParticipant(userJid)));
-    }
-    WaProto.Message message = content.build();
     byte[] plaintext = message.toByteArray();
     byte[] ownCopy = WaProto.Message.newBuilder().setDeviceSentMessage(WaProto.Message.DeviceSentMessage
         .newBuilder().setDestinationJid(userJid).setMessage(message)).build().toByteArray();
@@ -816,7 +843,7 @@ public final class WebConnection implements EngineConnection {
     }
     CompletableFuture<Node> ack = new CompletableFuture<>();
     pendingAcks.put(id, ack);
-    s.sendNode(Node.of("message", Node.attributes("id", id, "to", userJid, "type", "text"), children));
+    s.sendNode(Node.of("message", Node.attributes("id", id, "to", userJid, "type", type), children));
     return ack.orTimeout(config.iqTimeout().toMillis(), TimeUnit.MILLISECONDS).handle((node, error) -> {
       pendingAcks.remove(id);
       if (error != null) {

@@ -256,6 +256,27 @@ class WebEngineInteropTest {
 
   @Test
   @Order(10)
+  void weReactToThePeersMessage() {
+    String target = events.stream().filter(e -> e instanceof GatewayEvent.MessageReceived)
+        .map(e -> ((GatewayEvent.MessageReceived) e).message())
+        .filter(m -> m.content() instanceof MessageContent.Text t && t.body().equals("reply 0 from B"))
+        .map(m -> m.id()).findFirst().orElseThrow();
+    OutboundMessage reaction = gateway.send(MessageRequest.builder().session("a").to("+" + PEER_PHONE)
+        .content(new MessageContent.Reaction(target, "👍")).build());
+    await().atMost(WAIT).until(() -> status(reaction).isAccepted());
+    JsonNode seen = await().atMost(WAIT).until(() -> {
+      for (JsonNode m : peer.messages(0, Duration.ofSeconds(1)).get("messages")) {
+        if ("reactionMessage".equals(m.path("contentType").asText())) {
+          return m;
+        }
+      }
+      return null;
+    }, m -> m != null);
+    assertThat(seen.path("from").asText()).startsWith(OUR_PHONE);
+  }
+
+  @Test
+  @Order(11)
   void conflictStopsAndLogoutWipes() {
     String me = store.load("a").orElseThrow().self().asString();
     mock.post("/control/stream-error", MockServer.JSON.createObjectNode().put("jid", me).put("code", 440).toString());
