@@ -56,7 +56,8 @@ public final class WaGatewayAutoConfiguration {
     SimulatedNetwork n = network.getIfAvailable();
     if (n == null) {
       throw new ValidationException("wa.engine", "unknown engine '" + properties.getEngine()
-          + "': this version knows 'simulated' and 'cloudapi' (with wa-cloudapi on the class path); or define an"
+          + "': this version knows 'simulated', 'cloudapi' (with wa-cloudapi on the class path) and 'web' (with"
+          + " wa-web); or define an"
           + " Engine bean");
     }
     return n.engine();

@@ -19,7 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("wa")
 public class WaProperties {
 
-  /** The engine: {@code simulated} (an in-process WhatsApp network for development and tests). */
+  /**
+   * The engine: {@code simulated} (an in-process WhatsApp network for development and tests),
+   * {@code cloudapi} (wa-cloudapi) or {@code web} (wa-web, the native WhatsApp Web engine).
+   */
   private String engine = "simulated";
 
   /** Sessions to create at start-up when they do not exist yet (ids of letters, digits, '.', '-', '_'). */
@@ -71,6 +74,7 @@ public class WaProperties {
   private final Alerting alerting = new Alerting();
 
   private final CloudApi cloudapi = new CloudApi();
+  private final Web web = new Web();
 
   private final Media media = new Media();
 
@@ -118,6 +122,11 @@ public class WaProperties {
   /** {@code wa.cloudapi.*}: the Cloud API engine ({@code wa.engine=cloudapi}). */
   public CloudApi getCloudapi() {
     return cloudapi;
+  }
+
+  /** {@code wa.web.*}: the native WhatsApp Web engine ({@code wa.engine=web}). */
+  public Web getWeb() {
+    return web;
   }
 
   public String getEngine() {
@@ -189,6 +198,55 @@ public class WaProperties {
   public String toString() {
     return "WaProperties[engine=" + engine + ", sessions=" + sessions + ", encryption="
         + (encryptionKey == null ? "off" : "on") + ", webhooks=" + webhooks.subscriptions.size() + " subscriptions]";
+  }
+
+  /** The WhatsApp Web engine: where it connects; the defaults talk to WhatsApp itself. */
+  public static class Web {
+    /** The chat WebSocket; change it only to test against a mock server. */
+    private java.net.URI url = dev.wagateway.web.WebEngineConfig.DEFAULT_URL;
+    /** Hex of a test server's 32-byte certificate root; unset means WhatsApp's own root. */
+    private String rootKey;
+    /** How often an idle connection pings. */
+    private java.time.Duration keepAliveInterval = java.time.Duration.ofSeconds(25);
+    /** How long a ping may go unanswered before the connection counts as lost. */
+    private java.time.Duration keepAliveTimeout = java.time.Duration.ofSeconds(15);
+
+    public java.net.URI getUrl() {
+      return url;
+    }
+
+    public void setUrl(java.net.URI url) {
+      this.url = url;
+    }
+
+    public String getRootKey() {
+      return rootKey;
+    }
+
+    public void setRootKey(String rootKey) {
+      this.rootKey = rootKey;
+    }
+
+    public java.time.Duration getKeepAliveInterval() {
+      return keepAliveInterval;
+    }
+
+    public void setKeepAliveInterval(java.time.Duration keepAliveInterval) {
+      this.keepAliveInterval = keepAliveInterval;
+    }
+
+    public java.time.Duration getKeepAliveTimeout() {
+      return keepAliveTimeout;
+    }
+
+    public void setKeepAliveTimeout(java.time.Duration keepAliveTimeout) {
+      this.keepAliveTimeout = keepAliveTimeout;
+    }
+
+    @Override
+    public String toString() {
+      return "Web[url=" + url + ", testRoot=" + (rootKey != null) + "]";
+    }
   }
 
   /** The Cloud API engine: Meta app credentials, Graph API address, the number of each session. */
