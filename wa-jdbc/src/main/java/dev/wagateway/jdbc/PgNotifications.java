@@ -33,7 +33,12 @@ final class PgNotifications implements AutoCloseable {
     thread.start();
   }
 
+  /** The first pause after a lost connection; it doubles up to {@link #MAX_PAUSE_MS}. */
+  static final long FIRST_PAUSE_MS = 1000;
+  static final long MAX_PAUSE_MS = 30_000;
+
   private void run() {
+    long pause = FIRST_PAUSE_MS;
     while (!closed) {
       try (Connection c = ds.getConnection()) {
         c.setAutoCommit(true);
@@ -41,6 +46,10 @@ final class PgNotifications implements AutoCloseable {
           s.execute("LISTEN " + CHANNEL);
         }
         PGConnection pg = c.unwrap(PGConnection.class);
+        if (pause > FIRST_PAUSE_MS) {
+          log.info("LISTEN {} is listening again", CHANNEL);
+        }
+        pause = FIRST_PAUSE_MS;
         while (!closed) {
           PGNotification[] ns = pg.getNotifications(500);
           if (ns != null) {
@@ -57,12 +66,16 @@ final class PgNotifications implements AutoCloseable {
         if (closed) {
           return;
         }
-        log.warn("LISTEN {} lost its connection ({}); listening again in 1 s", CHANNEL, e.toString());
+        // a database that stays away (or a pool closed under us) is retried ever more slowly:
+        // at most one line every 30 s, not one a second forever
+        log.warn("LISTEN {} lost its connection ({}); listening again in {} s", CHANNEL, e.toString(),
+            pause / 1000);
         try {
-          Thread.sleep(1000);
+          Thread.sleep(pause);
         } catch (InterruptedException ie) {
           return;
         }
+        pause = Math.min(pause * 2, MAX_PAUSE_MS);
       }
     }
   }
