@@ -702,13 +702,10 @@ public final class WebConnection implements EngineConnection {
       try {
         SignalAddress address = address(device);
         // the peer lost our session: start a new one from a fresh bundle
-        Node keys = await(s.iq(Stanzas.keyFetch(nextId(), List.of(deviceJid(device, device.device())))));
+        startSessions(s, List.of(deviceJid(device, device.device())));
         byte[] credentials;
         CiphertextMessage m;
         synchronized (authLock) {
-          for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
-            signal.processPreKeyBundle(address, bundle(user));
-          }
           m = signal.encrypt(address, WhatsAppPadding.pad(sent.getMessage().toByteArray(), random));
           credentials = credentialsBytes();
         }
@@ -792,13 +789,7 @@ public final class WebConnection implements EngineConnection {
       }
     }
     if (!missing.isEmpty()) {
-      Node keys = await(s.iq(Stanzas.keyFetch(nextId(), missing)));
-      for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
-        Jid device = Jid.parse("jid", user.requireAttr("jid"));
-        synchronized (authLock) {
-          signal.processPreKeyBundle(address(device), bundle(user));
-        }
-      }
+      startSessions(s, missing);
     }
     byte[] plaintext = message.toByteArray();
     byte[] ownCopy = WaProto.Message.newBuilder().setDeviceSentMessage(WaProto.Message.DeviceSentMessage
@@ -860,6 +851,17 @@ public final class WebConnection implements EngineConnection {
           : Instant.ofEpochSecond(Long.parseLong(node.requireAttr("t")));
       return new SendAck(id, at);
     });
+  }
+
+  /** Fetches the bundles of devices and starts a Signal session with each one served. */
+  private void startSessions(Socket s, List<String> deviceJids) {
+    Node keys = await(s.iq(Stanzas.keyFetch(nextId(), deviceJids)));
+    for (Node user : keys.child("list").map(Node::children).orElse(List.of())) {
+      Jid device = Jid.parse("jid", user.requireAttr("jid"));
+      synchronized (authLock) {
+        signal.processPreKeyBundle(address(device), bundle(user));
+      }
+    }
   }
 
   private static String deviceJid(Jid user, int device) {
