@@ -94,6 +94,11 @@ public final class WebConnection implements EngineConnection {
   private volatile @Nullable Socket socket;
   private volatile boolean closed;
   private volatile boolean reported;
+  /** Why the stored credentials could not be read, or null: such a session must pair again. */
+  private final @Nullable String unreadableCredentials;
+  /** Stream restarts (515) since the last login: a server that keeps asking gets the core's backoff. */
+  private int restarts;
+  private static final int MAX_RESTARTS = 3;
   private @Nullable ScheduledFuture<?> keepAlive;
   private @Nullable ScheduledFuture<?> qrTimer;
 
@@ -108,9 +113,17 @@ public final class WebConnection implements EngineConnection {
     random.nextBytes(prefix);
     this.idPrefix = HexFormat.of().formatHex(prefix) + "-";
     byte[] credentials = session.credentials();
-    this.auth = credentials == null
-        ? WebAuth.fresh(config.keySource(), random, config.clock().instant())
-        : WebAuth.fromBytes(credentials);
+    WebAuth restored = null;
+    String unreadable = null;
+    if (credentials != null) {
+      try {
+        restored = WebAuth.fromBytes(credentials);
+      } catch (RuntimeException e) { // anything unreadable in what was stored: pair again
+        unreadable = e.getMessage();
+      }
+    }
+    this.unreadableCredentials = unreadable;
+    this.auth = restored != null ? restored : WebAuth.fresh(config.keySource(), random, config.clock().instant());
     this.signal = new SignalSessions(auth.signal, config.keySource(), this::identityChanged);
   }
 
@@ -118,6 +131,19 @@ public final class WebConnection implements EngineConnection {
 
   @Override
   public void connect() {
+    if (unreadableCredentials != null) {
+      workers.execute(() -> {
+        if (!reported && !closed) {
+          reported = true;
+          closed = true;
+          log.error("session {}: its stored credentials are unreadable ({}); it must pair again",
+              session.sessionId(), unreadableCredentials);
+          listener.onDisconnected(new Disconnect(Disconnect.Kind.LOGGED_OUT, "credentials_unreadable",
+              "the stored credentials are unreadable; pair again"));
+        }
+      });
+      return;
+    }
     workers.execute(this::openSocket);
   }
 
@@ -152,7 +178,11 @@ public final class WebConnection implements EngineConnection {
     if (s == null || !s.loggedIn) {
       return CompletableFuture.failedFuture(new IllegalStateException("the web session is not logged in"));
     }
-    s.sendNode(Stanzas.readReceipt(messageId, chat.toAccount().asString(), config.clock().instant().getEpochSecond()));
+    String to = chat.toAccount().asString();
+    s.sendNode(Stanzas.readReceipt(messageId, to, config.clock().instant().getEpochSecond()));
+    if (typing) {
+      s.sendNode(Node.of("chatstate", Node.attributes("to", to), List.of(Node.of("composing"))));
+    }
     return CompletableFuture.completedFuture(null);
   }
 
@@ -229,7 +259,8 @@ public final class WebConnection implements EngineConnection {
     if (closed) {
       return;
     }
-    if (s.restartRequested && auth.paired()) {
+    if (s.restartRequested && auth.paired() && restarts < MAX_RESTARTS) {
+      restarts++;
       log.info("session {}: restarting the stream to log in as {}", session.sessionId(), auth.me);
       workers.execute(this::openSocket);
       return;
@@ -369,6 +400,7 @@ public final class WebConnection implements EngineConnection {
 
   private void onSuccess(Socket s, Node success) {
     s.loggedIn = true;
+    restarts = 0;
     Jid me = auth.me;
     log.info("session {}: logged in as {}", session.sessionId(), me);
     keepAlive = timers.scheduleWithFixedDelay(() -> ping(s), config.keepAliveInterval().toMillis(),
