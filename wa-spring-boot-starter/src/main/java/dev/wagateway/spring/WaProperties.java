@@ -202,8 +202,11 @@ public class WaProperties {
 
   /** The WhatsApp Web engine: where it connects; the defaults talk to WhatsApp itself. */
   public static class Web {
-    /** The chat WebSocket; change it only to test against a mock server. */
-    private java.net.URI url = dev.wagateway.web.WebEngineConfig.DEFAULT_URL;
+    /**
+     * The chat WebSocket; change it only to test against a mock server. (A literal, not wa-web's
+     * constant: these properties load without wa-web on the class path.)
+     */
+    private java.net.URI url = java.net.URI.create("wss://web.whatsapp.com/ws/chat");
     /** Hex of a test server's 32-byte certificate root; unset means WhatsApp's own root. */
     private String rootKey;
     /** How often an idle connection pings. */

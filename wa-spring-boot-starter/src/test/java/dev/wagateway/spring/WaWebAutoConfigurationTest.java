@@ -30,6 +30,12 @@ class WaWebAutoConfigurationTest {
   }
 
   @Test
+  void thePropertiesDefaultToWhatTheEngineDefaultsTo() {
+    // WaProperties spells the URL out (it must load without wa-web); it must agree with wa-web
+    assertThat(new WaProperties().getWeb().getUrl()).isEqualTo(dev.wagateway.web.WebEngineConfig.DEFAULT_URL);
+  }
+
+  @Test
   void aBadRootKeyNamesTheProperty() {
     runner.withPropertyValues("wa.engine=web", "wa.web.root-key=abc").run(ctx ->
         assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("wa.web.root-key"));
