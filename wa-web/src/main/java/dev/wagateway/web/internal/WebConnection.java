@@ -160,8 +160,9 @@ public final class WebConnection implements EngineConnection {
       return CompletableFuture.failedFuture(new EngineSendException(Failure.of(FailureType.TRANSIENT,
           "not_connected", "the web session is not logged in")));
     }
-    return CompletableFuture.supplyAsync(() -> sendContent(s, message.to(), content(message), type(message)), workers)
-        .thenCompose(f -> f);
+    String waId = messageId(message.id());
+    return CompletableFuture.supplyAsync(() -> sendContent(s, message.to(), content(message), type(message), waId),
+        workers).thenCompose(f -> f);
   }
 
   @Override
@@ -620,8 +621,10 @@ public final class WebConnection implements EngineConnection {
     if (decodedBytes == null) {
       if (handledBefore) {
         s.sendNode(Stanzas.deliveryReceipt(message));
-      } else {
+      } else if (hasOneToOneCiphertext(message)) {
         askForRetry(s, message);
+      } else {
+        log.debug("session {}: message {} carries nothing this engine decrypts", session.sessionId(), id);
       }
       s.sendNode(Stanzas.ack(message, "message"));
       return;
@@ -645,6 +648,15 @@ public final class WebConnection implements EngineConnection {
     }
     s.sendNode(Stanzas.deliveryReceipt(message));
     s.sendNode(Stanzas.ack(message, "message"));
+  }
+
+  private static boolean hasOneToOneCiphertext(Node message) {
+    for (Node enc : message.children()) {
+      if (enc.tag().equals("enc") && ("pkmsg".equals(enc.attr("type")) || "msg".equals(enc.attr("type")))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Decrypts the first pkmsg/msg the message carries; null when none decrypts. */
@@ -788,7 +800,8 @@ public final class WebConnection implements EngineConnection {
     return outbound.content() instanceof MessageContent.Reaction ? "reaction" : "text";
   }
 
-  private CompletableFuture<SendAck> sendContent(Socket s, Jid to, WaProto.Message message, String type) {
+  private CompletableFuture<SendAck> sendContent(Socket s, Jid to, WaProto.Message message, String type,
+      String id) {
     String userJid = to.toAccount().asString();
     Jid me = auth.me;
     Jid myAccount = me == null ? null : me.toAccount();
@@ -853,7 +866,6 @@ public final class WebConnection implements EngineConnection {
       throw new CompletionException(new EngineSendException(Failure.of(FailureType.RECIPIENT_INVALID,
           "no_keys", "no device of the recipient has keys to encrypt for")));
     }
-    String id = messageId();
     synchronized (authLock) {
       auth.addSent(id, userJid, plaintext, config.clock().instant());
       credentials = credentialsBytes();
@@ -982,10 +994,14 @@ public final class WebConnection implements EngineConnection {
     return idPrefix + ids.incrementAndGet();
   }
 
-  private String messageId() {
-    byte[] b = new byte[9];
-    random.nextBytes(b);
-    return "3EB0" + HexFormat.of().withUpperCase().formatHex(b);
+  /**
+   * The WhatsApp id of a gateway message: derived from the gateway's id, so a retry after a lost
+   * ack sends the same id again and the recipient's client sees one message, not two.
+   */
+  static String messageId(String gatewayMessageId) {
+    byte[] digest = dev.wagateway.web.crypto.Hashes.sha256(
+        gatewayMessageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return "3EB0" + HexFormat.of().withUpperCase().formatHex(digest, 0, 9);
   }
 
   /** An iq answered with type=error. */

@@ -29,6 +29,13 @@ class StanzaMappingTest {
   }
 
   @Test
+  void aRetriedSendKeepsItsWhatsAppId() {
+    String first = WebConnection.messageId("msg_01KDVDNA0MJHHBXM6VDQQFHA4A");
+    assertThat(first).matches("3EB0[0-9A-F]{18}").isEqualTo(WebConnection.messageId("msg_01KDVDNA0MJHHBXM6VDQQFHA4A"));
+    assertThat(WebConnection.messageId("msg_01KDVDNA0MJHHBXM6VDQQFHA4B")).isNotEqualTo(first);
+  }
+
+  @Test
   void deviceListsAreReadForTheAskedUserOnly() {
     Node result = Node.of("iq", Node.attributes("type", "result"), List.of(Node.of("usync", Node.attributes(),
         List.of(Node.of("list", Node.attributes(), List.of(
