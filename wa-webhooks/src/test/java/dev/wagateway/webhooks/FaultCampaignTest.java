@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A fault campaign (issue 12), bounded to about a minute: a gateway of 8 simulated sessions sends
  * 1,600 messages while the network storms (disconnects, refused reconnects, rate limits, transient
- * and permanent send failures, stalls, flaps), and the webhook receiver fails one request in five
- * and goes down for three seconds. Then the faults stop and everything
+ * and permanent send failures, stalls, flaps), the queue store and the webhook outbox pause (every
+ * call waits, as behind a database failing over), and the webhook receiver fails one request in
+ * five and goes down for three seconds. Then the faults stop and everything
  * settles, and the campaign accounts for every message and every event: none lost, none stuck,
  * duplicates only with the same id. Runs in the {@code campaigns} profile (tag "campaign").
  */
@@ -54,6 +55,29 @@ class FaultCampaignTest {
   static final Duration STORM = Duration.ofSeconds(20);
   static final Set<MessageStatus> TERMINAL = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED,
       MessageStatus.READ, MessageStatus.PLAYED, MessageStatus.FAILED, MessageStatus.DEAD_LETTERED);
+
+  /** Makes every call of a store wait while a pause is on: a slow disk, a database failing over. */
+  static final class Pause {
+    volatile long untilNanos;
+    final AtomicInteger waited = new AtomicInteger();
+
+    @SuppressWarnings("unchecked")
+    <T> T wrap(Class<T> type, T delegate) {
+      return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+          (proxy, method, args) -> {
+            long wait = untilNanos - System.nanoTime();
+            if (wait > 0) {
+              waited.incrementAndGet();
+              Thread.sleep(wait / 1_000_000 + 1);
+            }
+            try {
+              return method.invoke(delegate, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+  }
 
   @Test
   void stormsThenCalmEveryMessageAndEventAccountedFor() throws Exception {
@@ -93,7 +117,11 @@ class FaultCampaignTest {
         .withLatency(Duration.ofMillis(2)).withDeliveryDelay(Duration.ofMillis(20)));
     network.deduplicateByMessageId(true);
     List<GatewayEvent> events = new CopyOnWriteArrayList<>();
+    Pause pause = new Pause();
     WaGateway gw = WaGateway.builder().scheduler(scheduler).engine(network.engine())
+        .queueStore(pause.wrap(dev.wagateway.queue.QueueStore.class, new dev.wagateway.queue.InMemoryQueueStore()))
+        .webhookOutbox(pause.wrap(dev.wagateway.webhook.WebhookOutbox.class,
+            new dev.wagateway.webhook.InMemoryWebhookOutbox()))
         .webhookDeliverer(HttpWebhookDeliverer.builder().allowPrivateNetworks(true).build())
         .webhooks(WebhookConfig.defaults().withSchedule(List.of(Duration.ZERO, Duration.ofMillis(100),
             Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofSeconds(1), Duration.ofSeconds(1),
@@ -135,7 +163,7 @@ class FaultCampaignTest {
         if (m % 20 == 0) {
           String victim = "s" + random.nextInt(SESSIONS);
           var f = network.faults(victim);
-          String kind = switch (random.nextInt(6)) {
+          String kind = switch (random.nextInt(7)) {
             case 0 -> {
               f.disconnect();
               yield "disconnect";
@@ -156,6 +184,10 @@ class FaultCampaignTest {
               f.stall();
               scheduler.schedule(Duration.ofMillis(400), f::resume);
               yield "stall";
+            }
+            case 5 -> {
+              pause.untilNanos = System.nanoTime() + 300_000_000L;
+              yield "store pause 300 ms";
             }
             default -> {
               f.flap(2, Duration.ofMillis(100));
@@ -213,6 +245,7 @@ class FaultCampaignTest {
       System.out.println("FAULT CAMPAIGN (" + SESSIONS + " sessions, " + MESSAGES + " messages, storm "
           + STORM.toSeconds() + " s)");
       System.out.println("  faults injected: " + faults);
+      System.out.println("  store calls that waited out a pause: " + pause.waited.get());
       System.out.println("  messages by final status: " + byStatus);
       System.out.println("  accepted by WhatsApp: " + accepted + ", of which seen on the network: "
           + acceptedAndDelivered + "; repeated sends recognised by id: " + network.repeatedSends());
@@ -227,6 +260,7 @@ class FaultCampaignTest {
       assertThat(unknown).as("nothing the gateway did not publish").isEmpty();
       assertThat(faults.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(MESSAGES / 20);
       assertThat(refused.get()).as("the receiver really failed").isPositive();
+      assertThat(pause.waited.get()).as("the store pauses really held calls up").isPositive();
     } finally {
       gw.close();
       scheduler.close();
