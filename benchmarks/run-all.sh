@@ -23,29 +23,30 @@ run() {
   local name="$1" anchor="$2"
   shift 2
   local t0=$(date +%s)
+  local file="$out/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').txt"
   echo "== $name" >&2
-  "$@" > "$out/$name.txt" 2>&1
+  "$@" > "$file" 2>&1
   local rc=$?
   local figure
-  figure=$(grep -E "^RESULT" "$out/$name.txt" | sed 's/^RESULT *//' | sed 's/|/\\|/g' | paste -sd ';' - | sed 's/;/<br>/g')
+  figure=$(grep -E "^RESULT" "$file" | sed 's/^RESULT *//' | sed 's/  */ /g' | sed 's/|/\\|/g' | paste -sd ';' - | sed 's/;/<br>/g')
   if [ -z "$figure" ]; then
-    figure="no result (exit $rc; see $out/$name.txt)"
+    figure="no result (exit $rc; see $file)"
   fi
   rows+=("| $name | $figure | $anchor | $(( $(date +%s) - t0 )) s |")
 }
 
 j() { "$java_bin" "$@"; }
 
-run "queue pipeline, in memory (closed loop, 300k x 3)" "BullMQ publishes about 50,000 jobs/s (its own benchmark)" \
-  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 300000 50 2 3
+run "queue pipeline, in memory (closed loop, 300k x 5)" "BullMQ publishes about 50,000 jobs/s (its own benchmark)" \
+  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 300000 50 2 5
 run "queue latency at 100,000 msg/s offered" "the closed-loop rate above" \
   j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 300000 50 1 2 latency 100000
-run "metrics overhead (ABBA pairs x 4)" "the same pipeline without metrics, same run; target 3 %" \
-  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 300000 50 2 4 metrics
-run "webhook delivery (10k x 2 rounds) and signing" "the raw JDK HttpClient in the same run (the ceiling)" \
-  j -Xmx2g -Dsun.net.httpserver.maxIdleConnections=2000 -cp "$cp" dev.wagateway.benchmarks.WebhookDeliveryBenchmark 10000 64 2
-run "sessions at scale (10,000 simulated, 20 s idle)" "target 50 KB heap per session" \
-  j -Xmx4g -cp "$cp" dev.wagateway.benchmarks.SessionScaleBenchmark 10000 20
+run "metrics overhead (ABBA pairs x 10)" "the same pipeline without metrics, same run; target 3 %" \
+  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 300000 50 2 10 metrics
+run "webhook delivery (20k x 3 rounds) and signing" "the raw JDK HttpClient in the same run (the ceiling)" \
+  j -Xmx2g -Dsun.net.httpserver.maxIdleConnections=2000 -cp "$cp" dev.wagateway.benchmarks.WebhookDeliveryBenchmark 20000 64 3
+run "sessions at scale (10,000 simulated, 60 s idle)" "target 50 KB heap per session" \
+  j -Xmx4g -cp "$cp" dev.wagateway.benchmarks.SessionScaleBenchmark 10000 60
 if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   run "wa-jdbc queue, PostgreSQL (20k, 4 dispatchers)" "pg-boss, next row" \
     j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark postgresql 20000 4 2
@@ -58,15 +59,15 @@ else
 fi
 run "wa-jdbc queue, SQLite (20k, 4 dispatchers)" "the PostgreSQL row" \
   j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark sqlite 20000 4 2
-run "wa-web protocol core (1 s x 3 rounds)" "none published for Java; the stage-2 baseline" \
-  j -Xmx1g -cp "$cp" dev.wagateway.benchmarks.WebProtocolBenchmark 1 3
+run "wa-web protocol core (2 s x 5 rounds)" "none published for Java; the stage-2 baseline" \
+  j -Xmx1g -cp "$cp" dev.wagateway.benchmarks.WebProtocolBenchmark 2 5
 run "web sessions, memory (100 against the mock server)" "target 5 MB heap per session" \
   bash benchmarks/run-web-memory.sh 100 ${java_home:+"$java_home"}
-if command -v wrk >/dev/null 2>&1; then
+if command -v wrk >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
   run "reference server send endpoint (wrk, 50 connections)" "the queue pipeline's rate (no HTTP)" \
     bash benchmarks/run-server.sh ${java_home:+"$java_home"}
 else
-  rows+=("| reference server send endpoint | not run: wrk is not installed (benchmarks/run-server.sh installs it as root) | — | 0 s |")
+  rows+=("| reference server send endpoint | not run: wrk is not installed and cannot be (benchmarks/run-server.sh installs it with apt-get as root) | — | 0 s |")
 fi
 
 total=$(( $(date +%s) - start ))
