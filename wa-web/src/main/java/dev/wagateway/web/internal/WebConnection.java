@@ -88,6 +88,8 @@ public final class WebConnection implements EngineConnection {
   private static final int MAX_RETRIES = 5;
   /** sender/id → retry receipts sent for a message we could not decrypt. */
   private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+  /** device/id → retry receipts of peers we answered, so a peer cannot make us re-encrypt forever. */
+  private final Map<String, Integer> answeredRetries = new ConcurrentHashMap<>();
 
   private final WebAuth auth;
   private final SignalSessions signal;
@@ -402,6 +404,7 @@ public final class WebConnection implements EngineConnection {
   private void onSuccess(Socket s, Node success) {
     s.loggedIn = true;
     restarts = 0;
+
     Jid me = auth.me;
     log.info("session {}: logged in as {}", session.sessionId(), me);
     keepAlive = timers.scheduleWithFixedDelay(() -> ping(s), config.keepAliveInterval().toMillis(),
@@ -425,7 +428,9 @@ public final class WebConnection implements EngineConnection {
   private void ensurePreKeys(Socket s, boolean force) {
     if (!force) {
       Node count = await(iq(s, "encrypt", "get", List.of(Node.of("count"))));
-      int have = count.child("count").map(c -> c.attr("value")).map(Integer::parseInt).orElse(0);
+      String value = count.child("count").map(c -> c.attr("value")).orElse("0");
+      int have = value.length() <= 9 && value.chars().allMatch(Character::isDigit) && !value.isEmpty()
+          ? Integer.parseInt(value) : 0; // unreadable counts as none: upload
       if (have >= config.minPreKeys()) {
         return;
       }
@@ -572,8 +577,7 @@ public final class WebConnection implements EngineConnection {
       default -> null;
     };
     if (status != null && !"read-self".equals(type) && !"played-self".equals(type)) {
-      Instant at = receipt.attr("t") == null ? config.clock().instant()
-          : Instant.ofEpochSecond(Long.parseLong(receipt.requireAttr("t")));
+      Instant at = timestamp(receipt);
       listener.onReceipt(receipt.requireAttr("id"), status, at);
       receipt.child("list").ifPresent(list -> list.children().forEach(item -> {
         if (item.attr("id") != null) {
@@ -701,8 +705,7 @@ public final class WebConnection implements EngineConnection {
     }
     String replyTo = decoded.hasExtendedTextMessage() && decoded.getExtendedTextMessage().hasContextInfo()
         ? decoded.getExtendedTextMessage().getContextInfo().getStanzaId() : null;
-    Instant at = message.attr("t") == null ? config.clock().instant()
-        : Instant.ofEpochSecond(Long.parseLong(message.requireAttr("t")));
+    Instant at = timestamp(message);
     String notify = message.attr("notify");
     listener.onInbound(new Inbound.Message(new InboundMessage(message.requireAttr("id"),
         session.sessionId(), sender.toAccount(), sender.toAccount(), MessageContent.text(text),
@@ -713,6 +716,7 @@ public final class WebConnection implements EngineConnection {
   /** A message we cannot decrypt: ask the sender to encrypt it again (at most five times). */
   private void askForRetry(Socket s, Node message) {
     String id = message.requireAttr("id");
+    bound(retries);
     int count = retries.merge(message.requireAttr("from") + "/" + id, 1, Integer::sum);
     if (count > MAX_RETRIES) {
       log.warn("session {}: giving up on message {} after {} retry requests", session.sessionId(), id, MAX_RETRIES);
@@ -729,9 +733,15 @@ public final class WebConnection implements EngineConnection {
         Node.of("registration", Node.attributes(), Stanzas.int4(auth.signal.localRegistrationId())))));
   }
 
-  /** A peer could not decrypt what we sent: encrypt it again for that device. */
+  /** A peer could not decrypt what we sent: encrypt it again for that device (a few times at most). */
   private void answerRetry(Socket s, Node receipt) {
     String id = receipt.requireAttr("id");
+    String asker = (receipt.attr("participant") != null ? receipt.attr("participant") : receipt.attr("from")) + "/" + id;
+    bound(answeredRetries);
+    if (answeredRetries.merge(asker, 1, Integer::sum) > MAX_RETRIES) {
+      log.info("session {}: not answering retry {} for {} again", session.sessionId(), answeredRetries.get(asker), id);
+      return;
+    }
     WaProto.SentRecord sent;
     synchronized (authLock) {
       sent = auth.recentSent.get(id);
@@ -891,8 +901,7 @@ public final class WebConnection implements EngineConnection {
             code.startsWith("5") ? FailureType.TRANSIENT : FailureType.PERMANENT, code,
             "the server refused the message with " + code)));
       }
-      Instant at = node.attr("t") == null ? config.clock().instant()
-          : Instant.ofEpochSecond(Long.parseLong(node.requireAttr("t")));
+      Instant at = timestamp(node);
       return new SendAck(id, at);
     });
   }
@@ -922,8 +931,9 @@ public final class WebConnection implements EngineConnection {
       }
       user.child("devices").flatMap(d -> d.child("device-list")).ifPresent(dl -> {
         for (Node device : dl.children()) {
-          if (device.attr("id") != null) {
-            out.add(Integer.parseInt(device.requireAttr("id")));
+          String id = device.attr("id");
+          if (id != null && !id.isEmpty() && id.length() <= 3 && id.chars().allMatch(Character::isDigit)) {
+            out.add(Integer.parseInt(id));
           }
         }
       });
@@ -952,6 +962,22 @@ public final class WebConnection implements EngineConnection {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Retry counters are per message; a map that grew past 10,000 starts over rather than grow on. */
+  private static void bound(Map<String, Integer> counters) {
+    if (counters.size() > 10_000) {
+      counters.clear();
+    }
+  }
+
+  /** A stanza's {@code t} (epoch seconds); now when it is absent or not a number. */
+  private Instant timestamp(Node stanza) {
+    String t = stanza.attr("t");
+    if (t != null && !t.isEmpty() && t.length() <= 12 && t.chars().allMatch(Character::isDigit)) {
+      return Instant.ofEpochSecond(Long.parseLong(t));
+    }
+    return config.clock().instant();
+  }
 
   private void ping(Socket s) {
     if (s != socket || s.transport == null) {
