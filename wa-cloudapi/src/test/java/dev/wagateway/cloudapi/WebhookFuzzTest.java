@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wagateway.session.SessionState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import dev.wagateway.testing.JsonArbitraries;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -26,7 +26,6 @@ import net.jqwik.api.statistics.Statistics;
  * with a status and never throws, and the session stays connected (issue 12's fuzzing).
  */
 class WebhookFuzzTest {
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<Integer> ANSWERS = Set.of(200, 400, 413, 503);
   private static CloudHarness h;
@@ -114,29 +113,9 @@ class WebhookFuzzTest {
   }
 
   private Arbitrary<JsonNode> value(int depth) {
-    Arbitrary<JsonNode> leaf = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(30).map(F::textNode),
-        Arbitraries.of("491701234567", "1764583200", "-1", "", "text", "image", "delivered", "read", "failed",
-            "whatsapp_business_account", "messages", "wamid.z", "99999999999999999999").map(F::textNode),
-        Arbitraries.longs().map(F::numberNode),
-        Arbitraries.doubles().map(F::numberNode),
-        Arbitraries.of(true, false).map(F::booleanNode),
-        Arbitraries.just(F.nullNode()));
-    if (depth == 0) {
-      return leaf;
-    }
-    Arbitrary<JsonNode> object = Arbitraries.maps(Arbitraries.of(NAMES), value(depth - 1)).ofMaxSize(3).map(m -> {
-      ObjectNode o = F.objectNode();
-      m.forEach(o::set);
-      return o;
-    });
-    Arbitrary<JsonNode> array = value(depth - 1).list().ofMaxSize(3).map(l -> {
-      ArrayNode a = F.arrayNode();
-      l.forEach(a::add);
-      return a;
-    });
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, leaf), net.jqwik.api.Tuple.of(1, object),
-        net.jqwik.api.Tuple.of(1, array));
+    return JsonArbitraries.value(NAMES, List.of("491701234567", "1764583200", "-1", "", "text", "image",
+        "delivered", "read", "failed", "whatsapp_business_account", "messages", "wamid.z",
+        "99999999999999999999"), depth, 1);
   }
 
   private static ObjectNode parse(String json) {

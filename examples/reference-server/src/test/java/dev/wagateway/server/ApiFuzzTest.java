@@ -3,10 +3,8 @@ package dev.wagateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import dev.wagateway.testing.JsonArbitraries;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -22,7 +20,6 @@ import net.jqwik.api.statistics.Statistics;
  * up.
  */
 class ApiFuzzTest {
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static TestServer s;
   private static String webhookId;
 
@@ -99,28 +96,7 @@ class ApiFuzzTest {
   }
 
   private Arbitrary<JsonNode> json(int depth) {
-    Arbitrary<JsonNode> leaf = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(30).map(F::textNode),
-        Arbitraries.of("+491701234567", "a", "s-fuzz", "https://example.com/hook", "http://127.0.0.1:9/x",
-            "message.status", "2030-01-01T00:00:00Z", "1h", "text", "image", "true").map(F::textNode),
-        Arbitraries.integers().map(F::numberNode),
-        Arbitraries.doubles().map(F::numberNode),
-        Arbitraries.of(true, false).map(F::booleanNode),
-        Arbitraries.just(F.nullNode()));
-    if (depth == 0) {
-      return leaf;
-    }
-    Arbitrary<JsonNode> object = Arbitraries.maps(Arbitraries.of(NAMES), json(depth - 1)).ofMaxSize(5).map(m -> {
-      ObjectNode o = F.objectNode();
-      m.forEach(o::set);
-      return o;
-    });
-    Arbitrary<JsonNode> array = json(depth - 1).list().ofMaxSize(3).map(l -> {
-      ArrayNode a = F.arrayNode();
-      l.forEach(a::add);
-      return a;
-    });
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, leaf), net.jqwik.api.Tuple.of(4, object),
-        net.jqwik.api.Tuple.of(1, array));
+    return JsonArbitraries.value(NAMES, List.of("+491701234567", "a", "s-fuzz", "https://example.com/hook",
+        "http://127.0.0.1:9/x", "message.status", "2030-01-01T00:00:00Z", "1h", "text", "image", "true"), depth, 4);
   }
 }

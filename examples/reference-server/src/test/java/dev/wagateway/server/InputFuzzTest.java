@@ -3,8 +3,6 @@ package dev.wagateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wagateway.ValidationException;
 import dev.wagateway.message.MessageRequest;
@@ -18,6 +16,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import dev.wagateway.testing.JsonArbitraries;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
@@ -26,7 +25,6 @@ import net.jqwik.api.statistics.Statistics;
  * or a clear error naming the field, never another exception (issue 12's fuzzing).
  */
 class InputFuzzTest {
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   /** Field names the parser knows, plus strangers. */
   private static final List<String> FIELDS;
@@ -128,33 +126,10 @@ class InputFuzzTest {
     }
   }
 
-  /** Any JSON value, nested up to {@code depth}, with values that look plausible more often. */
-  private Arbitrary<JsonNode> value(int depth) {
-    List<Arbitrary<JsonNode>> leaves = List.of(
-        Arbitraries.strings().ofMaxLength(40).map(F::textNode),
-        Arbitraries.of("+491701234567", "491701234567@s.whatsapp.net", "2026-12-01T10:00:00Z", "1h", "high",
-            "https://example.com/a.jpg", "hello", "", "NaN", "-1", "3EB0C431D5E8A1F2").map(F::textNode),
-        Arbitraries.integers().map(F::numberNode),
-        Arbitraries.doubles().map(F::numberNode),
-        Arbitraries.of(true, false).map(F::booleanNode),
-        Arbitraries.just(F.nullNode()));
-    Arbitrary<JsonNode> leaf = Arbitraries.oneOf(leaves);
-    if (depth == 0) {
-      return leaf;
-    }
-    Arbitrary<JsonNode> object = Arbitraries.maps(Arbitraries.of(FIELDS), value(depth - 1)).ofMaxSize(4)
-        .map(m -> {
-          ObjectNode o = F.objectNode();
-          m.forEach(o::set);
-          return o;
-        });
-    Arbitrary<JsonNode> array = value(depth - 1).list().ofMaxSize(4).map(l -> {
-      ArrayNode a = F.arrayNode();
-      l.forEach(a::add);
-      return a;
-    });
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, leaf), net.jqwik.api.Tuple.of(1, object),
-        net.jqwik.api.Tuple.of(1, array));
+  private static Arbitrary<JsonNode> value(int depth) {
+    return JsonArbitraries.value(FIELDS, List.of("+491701234567", "491701234567@s.whatsapp.net",
+        "2026-12-01T10:00:00Z", "1h", "high", "https://example.com/a.jpg", "hello", "", "NaN", "-1",
+        "3EB0C431D5E8A1F2"), depth, 1);
   }
 
   @Provide
