@@ -95,14 +95,15 @@ public final class WebConnection implements EngineConnection {
   private final SignalSessions signal;
   private volatile @Nullable Socket socket;
   private volatile boolean closed;
-  private volatile boolean reported;
+  /** Set once, by whoever reports the end first: the core hears of it exactly once. */
+  private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
   /** Why the stored credentials could not be read, or null: such a session must pair again. */
   private final @Nullable String unreadableCredentials;
   /** Stream restarts (515) since the last login: a server that keeps asking gets the core's backoff. */
-  private int restarts;
+  private volatile int restarts; // touched by the reader and by workers, one at a time
   private static final int MAX_RESTARTS = 3;
-  private @Nullable ScheduledFuture<?> keepAlive;
-  private @Nullable ScheduledFuture<?> qrTimer;
+  private volatile @Nullable ScheduledFuture<?> keepAlive;
+  private volatile @Nullable ScheduledFuture<?> qrTimer;
 
   public WebConnection(WebEngineConfig config, EngineSession session, EngineListener listener,
       ScheduledExecutorService timers, ExecutorService workers) {
@@ -135,8 +136,7 @@ public final class WebConnection implements EngineConnection {
   public void connect() {
     if (unreadableCredentials != null) {
       workers.execute(() -> {
-        if (!reported && !closed) {
-          reported = true;
+        if (!closed && reported.compareAndSet(false, true)) {
           closed = true;
           log.error("session {}: its stored credentials are unreadable ({}); it must pair again",
               session.sessionId(), unreadableCredentials);
@@ -254,8 +254,8 @@ public final class WebConnection implements EngineConnection {
 
   /** A socket ended; report once, or restart after the post-pairing 515. */
   private void socketEnded(Socket s, Disconnect reason) {
-    if (s != socket) {
-      return;
+    if (s != socket || !s.ended.compareAndSet(false, true)) {
+      return; // an older socket, or this one's end already handled (a timer and onClose can race)
     }
     stopTimers();
     failPending(new EngineSendException(Failure.of(FailureType.TRANSIENT, reason.code(), reason.detail())));
@@ -268,8 +268,7 @@ public final class WebConnection implements EngineConnection {
       workers.execute(this::openSocket);
       return;
     }
-    if (!reported) {
-      reported = true;
+    if (reported.compareAndSet(false, true)) {
       closed = true;
       log.info("session {}: disconnected ({} {}: {})", session.sessionId(), reason.kind(), reason.code(), reason.detail());
       listener.onDisconnected(reason);
@@ -1051,6 +1050,7 @@ public final class WebConnection implements EngineConnection {
     volatile boolean restartRequested;
     volatile @Nullable Disconnect endReason;
     volatile @Nullable ScheduledFuture<?> connectTimer;
+    final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object sendLock = new Object();
 
     Socket(URI url) {
