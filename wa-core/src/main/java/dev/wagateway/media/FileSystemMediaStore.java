@@ -135,11 +135,10 @@ public final class FileSystemMediaStore implements MediaStore {
         try (DirectoryStream<Path> metas = Files.newDirectoryStream(shard, "*.json")) {
           for (Path meta : metas) {
             String id = meta.getFileName().toString().replace(".json", "");
-            if (!id.matches("[0-9a-f]{64}")) {
+            if (!MediaStore.isId(id)) {
               continue;
             }
-            Optional<StoredMedia> m = metadata(id);
-            if (m.isPresent() && m.get().expiredBy(now) && delete(id)) {
+            if (deleteIfExpired(id, now)) {
               n++;
             }
           }

@@ -43,15 +43,26 @@ public interface MediaStore {
   /** Removes the object; returns false when there was none. */
   boolean delete(String id) throws IOException;
 
+  /** Deletes one object if its metadata says it expired by {@code now}; true when it did. */
+  default boolean deleteIfExpired(String id, Instant now) throws IOException {
+    Optional<StoredMedia> m = metadata(id);
+    return m.isPresent() && m.get().expiredBy(now) && delete(id);
+  }
+
   /** Removes what expired by {@code now}; returns how many objects. */
   int deleteExpired(Instant now) throws IOException;
 
   /** Throws when the store cannot be reached or written (for health checks). */
   void ping() throws IOException;
 
+  /** True for a media id: 64 lower-case hex characters (a SHA-256). */
+  static boolean isId(@Nullable String id) {
+    return id != null && id.matches("[0-9a-f]{64}");
+  }
+
   /** A media id is 64 lower-case hex characters (a SHA-256); anything else is refused. */
   static String checkId(String id) {
-    if (id == null || !id.matches("[0-9a-f]{64}")) {
+    if (!isId(id)) {
       throw new IllegalArgumentException("a media id is 64 lower-case hex characters");
     }
     return id;

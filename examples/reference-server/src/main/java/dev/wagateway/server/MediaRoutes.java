@@ -70,7 +70,7 @@ final class MediaRoutes {
 
   private StoredMedia own(Request x) {
     String id = x.var("id");
-    if (id == null || !id.matches("[0-9a-f]{64}")) {
+    if (!MediaStore.isId(id)) {
       throw ApiException.badRequest("id", "a media id is 64 lower-case hex characters (its SHA-256)");
     }
     StoredMedia m = store.metadata(id).orElseThrow(() -> ApiException.notFound("no media '" + id + "'"));
@@ -129,7 +129,7 @@ final class MediaRoutes {
       Map<String, String> q = Request.parseQuery(x.getRequestURI().getRawQuery());
       String expires = q.getOrDefault("expires", "");
       String sig = q.getOrDefault("sig", "");
-      if (!x.getRequestMethod().equals("GET") || !id.matches("[0-9a-f]{64}") || !expires.matches("\\d{1,12}")
+      if (!x.getRequestMethod().equals("GET") || !MediaStore.isId(id) || !expires.matches("\\d{1,12}")
           || !MessageDigest.isEqual(sign(id, Long.parseLong(expires)).getBytes(StandardCharsets.US_ASCII),
               sig.getBytes(StandardCharsets.US_ASCII))) {
         plain(x, 403, "not a valid media link");

@@ -208,15 +208,14 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
     call(() -> {
       for (S3Object o : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents()) {
         String id = o.key().substring(prefix.length());
-        if (id.matches("[0-9a-f]{64}")) {
+        if (MediaStore.isId(id)) {
           ids.add(id);
         }
       }
       return null;
     });
     for (String id : ids) {
-      Optional<StoredMedia> m = metadata(id);
-      if (m.isPresent() && m.get().expiredBy(now) && delete(id)) {
+      if (deleteIfExpired(id, now)) {
         n++;
       }
     }
