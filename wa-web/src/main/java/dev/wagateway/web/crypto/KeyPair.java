@@ -1,5 +1,8 @@
 package dev.wagateway.web.crypto;
 
+import com.google.protobuf.ByteString;
+import dev.wagateway.web.ProtocolException;
+import dev.wagateway.web.proto.WaProto;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -27,6 +30,21 @@ public final class KeyPair {
     Curve25519.requireKey(publicKey, "publicKey");
     Curve25519.requireKey(privateKey, "privateKey");
     return new KeyPair(publicKey.clone(), privateKey.clone());
+  }
+
+  /** The stored form (wa-web's own records). */
+  public WaProto.KeyPairRecord toRecord() {
+    return WaProto.KeyPairRecord.newBuilder().setPublicKey(ByteString.copyFrom(publicKey))
+        .setPrivateKey(ByteString.copyFrom(privateKey)).build();
+  }
+
+  /** A pair read back from its stored form; a malformed one is a {@link ProtocolException}. */
+  public static KeyPair fromRecord(WaProto.KeyPairRecord record) {
+    try {
+      return of(record.getPublicKey().toByteArray(), record.getPrivateKey().toByteArray());
+    } catch (ProtocolException e) {
+      throw new ProtocolException("a stored key pair is malformed (" + e.getMessage() + ")");
+    }
   }
 
   public byte[] publicKey() {

@@ -1,6 +1,7 @@
 package dev.wagateway.web.internal;
 
 import dev.wagateway.web.binary.Node;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.Curve25519;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.signal.SignedPreKey;
@@ -16,6 +17,11 @@ final class Stanzas {
 
   static Node iq(String id, String xmlns, String type, List<Node> children) {
     return Node.of("iq", Node.attributes("id", id, "xmlns", xmlns, "to", SERVER, "type", type), children);
+  }
+
+  /** The empty answer to a server's iq. */
+  static Node result(String id) {
+    return Node.of("iq", Node.attributes("to", SERVER, "type", "result", "id", id));
   }
 
   static Node ping(String id) {
@@ -35,15 +41,15 @@ final class Stanzas {
       Map<Integer, KeyPair> preKeys) {
     List<Node> keys = new ArrayList<>();
     preKeys.forEach((keyId, pair) -> keys.add(Node.of("key", Node.attributes(), List.of(
-        Node.of("id", Node.attributes(), int3(keyId)),
+        Node.of("id", Node.attributes(), Bytes.bigEndian(keyId, 3)),
         Node.of("value", Node.attributes(), pair.publicKey())))));
     return iq(id, "encrypt", "set", List.of(
-        Node.of("registration", Node.attributes(), int4(registrationId)),
+        Node.of("registration", Node.attributes(), Bytes.bigEndian(registrationId, 4)),
         Node.of("type", Node.attributes(), new byte[] {Curve25519.DJB_TYPE}),
         Node.of("identity", Node.attributes(), identity.publicKey()),
         Node.of("list", Node.attributes(), keys),
         Node.of("skey", Node.attributes(), List.of(
-            Node.of("id", Node.attributes(), int3(signed.id())),
+            Node.of("id", Node.attributes(), Bytes.bigEndian(signed.id(), 3)),
             Node.of("value", Node.attributes(), signed.keyPair().publicKey()),
             Node.of("signature", Node.attributes(), signed.signature())))));
   }
@@ -93,19 +99,6 @@ final class Stanzas {
     return Node.of("receipt", Node.attributes("id", id, "to", to, "type", "read", "t", Long.toString(epochSeconds)));
   }
 
-  static byte[] int3(int value) {
-    return new byte[] {(byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
-  }
 
-  static byte[] int4(int value) {
-    return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
-  }
 
-  static int readInt(byte[] bytes) {
-    int v = 0;
-    for (byte b : bytes) {
-      v = v << 8 | (b & 0xff);
-    }
-    return v;
-  }
 }

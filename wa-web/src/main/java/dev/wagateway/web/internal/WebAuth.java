@@ -8,7 +8,6 @@ import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.crypto.KeySource;
 import dev.wagateway.web.pairing.RegistrationKeys;
 import dev.wagateway.web.proto.WaProto;
-import dev.wagateway.web.proto.WaProto.KeyPairRecord;
 import dev.wagateway.web.proto.WaProto.SignalStoreData;
 import dev.wagateway.web.proto.WaProto.WebCredentials;
 import dev.wagateway.web.signal.InMemorySignalStore;
@@ -104,7 +103,7 @@ final class WebAuth {
 
   byte[] toBytes() {
     WebCredentials.Builder b = WebCredentials.newBuilder()
-        .setNoiseKey(pair(noiseKey))
+        .setNoiseKey(noiseKey.toRecord())
         .setAdvSecret(ByteString.copyFrom(advSecret))
         .setNextPreKeyId(nextPreKeyId)
         .setPreKeysUploaded(preKeysUploaded)
@@ -143,7 +142,7 @@ final class WebAuth {
     if (!c.hasNoiseKey() || !c.hasSignal() || c.getAdvSecret().size() != 32) {
       throw new ProtocolException("stored web credentials are incomplete; the session must pair again");
     }
-    WebAuth auth = new WebAuth(pair(c.getNoiseKey()), c.getAdvSecret().toByteArray(),
+    WebAuth auth = new WebAuth(KeyPair.fromRecord(c.getNoiseKey()), c.getAdvSecret().toByteArray(),
         InMemorySignalStore.fromBytes(c.getSignal().toByteArray()), c.getSignedPreKeyId());
     auth.me = c.hasMe() ? Jid.parse("me", c.getMe()) : null;
     auth.lid = c.hasLid() ? Jid.parse("lid", c.getLid()) : null;
@@ -155,15 +154,6 @@ final class WebAuth {
     auth.handledInbound.addAll(c.getHandledInboundList());
     c.getRecentSentList().forEach(r -> auth.recentSent.put(r.getId(), r));
     return auth;
-  }
-
-  private static KeyPairRecord pair(KeyPair pair) {
-    return KeyPairRecord.newBuilder().setPublicKey(ByteString.copyFrom(pair.publicKey()))
-        .setPrivateKey(ByteString.copyFrom(pair.privateKey())).build();
-  }
-
-  private static KeyPair pair(KeyPairRecord r) {
-    return KeyPair.of(r.getPublicKey().toByteArray(), r.getPrivateKey().toByteArray());
   }
 
   @Override

@@ -22,6 +22,7 @@ import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.WebEngineConfig;
 import dev.wagateway.web.binary.BinaryNodes;
 import dev.wagateway.web.binary.Node;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.noise.FrameCodec;
 import dev.wagateway.web.noise.NoiseHandshake;
@@ -351,12 +352,12 @@ public final class WebConnection implements EngineConnection {
       }
     }
     if (iq.child("pair-device").isPresent()) {
-      s.sendNode(Node.of("iq", Node.attributes("to", Stanzas.SERVER, "type", "result", "id", iq.requireAttr("id"))));
+      s.sendNode(Stanzas.result(iq.requireAttr("id")));
       showQrCodes(s, QrCodes.refs(iq));
     } else if (iq.child("pair-success").isPresent()) {
       onPairSuccess(s, iq);
     } else if ("get".equals(type) && iq.child("ping").isPresent()) {
-      s.sendNode(Node.of("iq", Node.attributes("to", Stanzas.SERVER, "type", "result", "id", iq.requireAttr("id"))));
+      s.sendNode(Stanzas.result(iq.requireAttr("id")));
     }
   }
 
@@ -481,7 +482,7 @@ public final class WebConnection implements EngineConnection {
     listener.onCredentialsChanged(credentials);
     await(s.iq(Stanzas.iq(nextId(), "encrypt", "set", List.of(Node.of("rotate", Node.attributes(), List.of(
         Node.of("skey", Node.attributes(), List.of(
-            Node.of("id", Node.attributes(), Stanzas.int3(next.id())),
+            Node.of("id", Node.attributes(), Bytes.bigEndian(next.id(), 3)),
             Node.of("value", Node.attributes(), next.keyPair().publicKey()),
             Node.of("signature", Node.attributes(), next.signature())))))))));
     synchronized (authLock) {
@@ -729,7 +730,7 @@ public final class WebConnection implements EngineConnection {
         Node.of("retry", Node.attributes("count", Integer.toString(count), "id", id,
             "t", message.attr("t") == null ? Long.toString(config.clock().instant().getEpochSecond())
                 : message.requireAttr("t"), "v", "1")),
-        Node.of("registration", Node.attributes(), Stanzas.int4(auth.signal.localRegistrationId())))));
+        Node.of("registration", Node.attributes(), Bytes.bigEndian(auth.signal.localRegistrationId(), 4)))));
   }
 
   /** A peer could not decrypt what we sent: encrypt it again for that device (a few times at most). */
@@ -943,10 +944,10 @@ public final class WebConnection implements EngineConnection {
   static PreKeyBundle bundle(Node user) {
     Node skey = user.requireChild("skey");
     Node key = user.child("key").orElse(null);
-    return new PreKeyBundle(Stanzas.readInt(user.requireChild("registration").requireBytes()),
-        key == null ? null : Stanzas.readInt(key.requireChild("id").requireBytes()),
+    return new PreKeyBundle(Bytes.readBigEndian(user.requireChild("registration").requireBytes()),
+        key == null ? null : Bytes.readBigEndian(key.requireChild("id").requireBytes()),
         key == null ? null : key.requireChild("value").requireBytes(),
-        Stanzas.readInt(skey.requireChild("id").requireBytes()), skey.requireChild("value").requireBytes(),
+        Bytes.readBigEndian(skey.requireChild("id").requireBytes()), skey.requireChild("value").requireBytes(),
         skey.requireChild("signature").requireBytes(), user.requireChild("identity").requireBytes());
   }
 

@@ -1,6 +1,7 @@
 package dev.wagateway.web.pairing;
 
 import com.google.protobuf.ByteString;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.Curve25519;
 import dev.wagateway.web.proto.WaProto.ClientPayload;
 import dev.wagateway.web.proto.WaProto.DeviceProps;
@@ -19,10 +20,10 @@ public final class ClientPayloads {
   public static byte[] registration(DeviceConfig config, RegistrationKeys keys) {
     ClientPayload.DevicePairingRegistrationData pairing =
         ClientPayload.DevicePairingRegistrationData.newBuilder()
-            .setERegid(ByteString.copyFrom(bigEndian(keys.registrationId(), 4)))
+            .setERegid(ByteString.copyFrom(Bytes.bigEndian(keys.registrationId(), 4)))
             .setEKeytype(ByteString.copyFrom(new byte[] {Curve25519.DJB_TYPE}))
             .setEIdent(ByteString.copyFrom(keys.identityKey().publicKey()))
-            .setESkeyId(ByteString.copyFrom(bigEndian(keys.signedPreKeyId(), 3)))
+            .setESkeyId(ByteString.copyFrom(Bytes.bigEndian(keys.signedPreKeyId(), 3)))
             .setESkeyVal(ByteString.copyFrom(keys.signedPreKey().publicKey()))
             .setESkeySig(ByteString.copyFrom(keys.signedPreKeySignature()))
             .setBuildHash(ByteString.copyFrom(md5(config.versionString())))
@@ -94,13 +95,6 @@ public final class ClientPayloads {
         .build();
   }
 
-  static byte[] bigEndian(int value, int bytes) {
-    byte[] out = new byte[bytes];
-    for (int i = 0; i < bytes; i++) {
-      out[bytes - 1 - i] = (byte) (value >>> (8 * i));
-    }
-    return out;
-  }
 
   private static byte[] md5(String s) {
     try {

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.crypto.KeyPair;
-import dev.wagateway.web.proto.WaProto.KeyPairRecord;
 import dev.wagateway.web.proto.WaProto.PreKeyRecord;
 import dev.wagateway.web.proto.WaProto.SignalStoreData;
 import dev.wagateway.web.proto.WaProto.SignedPreKeyRecord;
@@ -106,11 +105,11 @@ public final class InMemorySignalStore implements SignalStore {
   /** Everything, as one protobuf blob (secret: store it encrypted). */
   public byte[] toBytes() {
     SignalStoreData.Builder b = SignalStoreData.newBuilder()
-        .setIdentity(pair(identity))
+        .setIdentity(identity.toRecord())
         .setRegistrationId(registrationId);
-    preKeys.forEach((id, pair) -> b.addPreKeys(PreKeyRecord.newBuilder().setId(id).setKeyPair(pair(pair))));
+    preKeys.forEach((id, pair) -> b.addPreKeys(PreKeyRecord.newBuilder().setId(id).setKeyPair(pair.toRecord())));
     signedPreKeys.values().forEach(k -> b.addSignedPreKeys(SignedPreKeyRecord.newBuilder()
-        .setId(k.id()).setKeyPair(pair(k.keyPair())).setSignature(ByteString.copyFrom(k.signature()))
+        .setId(k.id()).setKeyPair(k.keyPair().toRecord()).setSignature(ByteString.copyFrom(k.signature()))
         .setTimestamp(k.createdAt().getEpochSecond())));
     sessions.forEach((address, record) -> b.addSessions(SignalStoreData.Session.newBuilder()
         .setAddress(address.toString()).setRecord(record.data())));
@@ -129,28 +128,15 @@ public final class InMemorySignalStore implements SignalStore {
     if (!data.hasIdentity()) {
       throw new ProtocolException("stored Signal state lacks the identity key");
     }
-    InMemorySignalStore store = new InMemorySignalStore(pair(data.getIdentity()), data.getRegistrationId());
-    data.getPreKeysList().forEach(p -> store.preKeys.put(p.getId(), pair(p.getKeyPair())));
+    InMemorySignalStore store = new InMemorySignalStore(KeyPair.fromRecord(data.getIdentity()), data.getRegistrationId());
+    data.getPreKeysList().forEach(p -> store.preKeys.put(p.getId(), KeyPair.fromRecord(p.getKeyPair())));
     data.getSignedPreKeysList().forEach(k -> store.signedPreKeys.put(k.getId(), new SignedPreKey(k.getId(),
-        pair(k.getKeyPair()), k.getSignature().toByteArray(), Instant.ofEpochSecond(k.getTimestamp()))));
+        KeyPair.fromRecord(k.getKeyPair()), k.getSignature().toByteArray(), Instant.ofEpochSecond(k.getTimestamp()))));
     data.getSessionsList().forEach(s -> store.sessions.put(SignalAddress.parse(s.getAddress()),
         new SessionRecord(s.getRecord())));
     data.getIdentitiesList().forEach(i -> store.identities.put(SignalAddress.parse(i.getAddress()),
         i.getKey().toByteArray()));
     return store;
-  }
-
-  private static KeyPairRecord pair(KeyPair pair) {
-    return KeyPairRecord.newBuilder().setPublicKey(ByteString.copyFrom(pair.publicKey()))
-        .setPrivateKey(ByteString.copyFrom(pair.privateKey())).build();
-  }
-
-  private static KeyPair pair(KeyPairRecord r) {
-    try {
-      return KeyPair.of(r.getPublicKey().toByteArray(), r.getPrivateKey().toByteArray());
-    } catch (ProtocolException e) {
-      throw new ProtocolException("stored Signal state has a malformed key pair");
-    }
   }
 
   @Override

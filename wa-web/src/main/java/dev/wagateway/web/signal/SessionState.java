@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.proto.WaProto.ChainRecord;
-import dev.wagateway.web.proto.WaProto.KeyPairRecord;
 import dev.wagateway.web.proto.WaProto.PendingPreKey;
 import dev.wagateway.web.proto.WaProto.SessionStateRecord;
 import java.util.ArrayList;
@@ -91,8 +90,7 @@ final class SessionState {
         .setRemoteIdentity(bytes(remoteIdentity))
         .setRootKey(bytes(rootKey))
         .setPreviousCounter(previousCounter)
-        .setSenderRatchet(KeyPairRecord.newBuilder().setPublicKey(bytes(senderRatchet.publicKey()))
-            .setPrivateKey(bytes(senderRatchet.privateKey())))
+        .setSenderRatchet(senderRatchet.toRecord())
         .setRemoteRegistrationId(remoteRegistrationId)
         .setBaseKey(bytes(baseKey));
     if (sendingChain != null) {
@@ -121,8 +119,7 @@ final class SessionState {
     }
     SessionState s = new SessionState(r.getLocalIdentity().toByteArray(),
         r.getRemoteIdentity().toByteArray(), r.getRootKey().toByteArray(),
-        KeyPair.of(r.getSenderRatchet().getPublicKey().toByteArray(),
-            r.getSenderRatchet().getPrivateKey().toByteArray()),
+        KeyPair.fromRecord(r.getSenderRatchet()),
         r.getRemoteRegistrationId(), r.getBaseKey().toByteArray());
     s.previousCounter = r.getPreviousCounter();
     if (r.hasSendingChain()) {

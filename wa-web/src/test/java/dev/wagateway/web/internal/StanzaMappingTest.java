@@ -7,6 +7,7 @@ import dev.wagateway.engine.Disconnect;
 import dev.wagateway.web.ProtocolException;
 import dev.wagateway.web.binary.BinaryNodes;
 import dev.wagateway.web.binary.Node;
+import dev.wagateway.web.crypto.Bytes;
 import dev.wagateway.web.crypto.KeyPair;
 import dev.wagateway.web.crypto.KeySource;
 import dev.wagateway.web.signal.PreKeyBundle;
@@ -51,12 +52,12 @@ class StanzaMappingTest {
   void bundlesAreReadFromTheKeyFetchAnswer() {
     KeyPair identity = KeySource.secure().nextKeyPair();
     Node user = Node.of("user", Node.attributes("jid", "491702222222:1@s.whatsapp.net"), List.of(
-        Node.of("registration", Node.attributes(), Stanzas.int4(4242)),
+        Node.of("registration", Node.attributes(), Bytes.bigEndian(4242, 4)),
         Node.of("type", Node.attributes(), new byte[] {5}),
         Node.of("identity", Node.attributes(), identity.publicKey()),
-        Node.of("skey", Node.attributes(), List.of(Node.of("id", Node.attributes(), Stanzas.int3(1)),
+        Node.of("skey", Node.attributes(), List.of(Node.of("id", Node.attributes(), Bytes.bigEndian(1, 3)),
             Node.of("value", Node.attributes(), new byte[32]), Node.of("signature", Node.attributes(), new byte[64]))),
-        Node.of("key", Node.attributes(), List.of(Node.of("id", Node.attributes(), Stanzas.int3(70000)),
+        Node.of("key", Node.attributes(), List.of(Node.of("id", Node.attributes(), Bytes.bigEndian(70000, 3)),
             Node.of("value", Node.attributes(), new byte[32])))));
     PreKeyBundle bundle = WebConnection.bundle(user);
     assertThat(bundle.registrationId()).isEqualTo(4242);
