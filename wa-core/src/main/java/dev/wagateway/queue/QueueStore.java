@@ -48,6 +48,19 @@ public interface QueueStore {
    */
   EnqueueResult enqueue(OutboundMessage message, Instant now, Duration idempotencyWindow);
 
+  /**
+   * Stores several new messages as {@link #enqueue} stores each, in list order, and returns their
+   * results in that order. A database stores them in one transaction (all or none) with as few round
+   * trips as it can; the default enqueues them one by one.
+   */
+  default List<EnqueueResult> enqueueAll(List<OutboundMessage> messages, Instant now, Duration idempotencyWindow) {
+    List<EnqueueResult> results = new java.util.ArrayList<>(messages.size());
+    for (OutboundMessage m : messages) {
+      results.add(enqueue(m, now, idempotencyWindow));
+    }
+    return results;
+  }
+
   /** Leases up to {@code max} due messages of a session for {@code lease}; no status change. */
   List<Claimed> claim(String sessionId, Instant now, int max, Duration lease);
 
@@ -71,6 +84,34 @@ public interface QueueStore {
 
   /** The engine accepted it: SENT (if still allowed), lease cleared, provider id indexed. */
   Optional<StatusLog.Change> markSent(String id, String providerMessageId, Instant at);
+
+  /**
+   * Several claimed messages of one session go to the engine now, each as {@link #markSending}
+   * marks it; the changes in list order. A database marks them in one transaction, so when the
+   * session's lease is lost ({@link dev.wagateway.FencedException}) it marks none.
+   */
+  default List<Optional<StatusLog.Change>> markSendingAll(List<String> ids, Instant at) {
+    List<Optional<StatusLog.Change>> changes = new java.util.ArrayList<>(ids.size());
+    for (String id : ids) {
+      changes.add(markSending(id, at));
+    }
+    return changes;
+  }
+
+  /** The engine's acceptance of one message, for {@link #markSentAll}. */
+  record Ack(String id, String providerMessageId, Instant at) {}
+
+  /**
+   * Several acceptances at once, each as {@link #markSent} records it; the changes in list order. A
+   * database records them in one transaction; the default records them one by one.
+   */
+  default List<Optional<StatusLog.Change>> markSentAll(List<Ack> acks) {
+    List<Optional<StatusLog.Change>> changes = new java.util.ArrayList<>(acks.size());
+    for (Ack a : acks) {
+      changes.add(markSent(a.id(), a.providerMessageId(), a.at()));
+    }
+    return changes;
+  }
 
   /** The attempt failed and another follows at {@code retryAt}: FAILED, then QUEUED. */
   List<StatusLog.Change> retry(String id, Failure failure, Instant at, Instant retryAt);

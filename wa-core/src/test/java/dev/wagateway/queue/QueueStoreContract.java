@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -466,5 +467,128 @@ public abstract class QueueStoreContract {
     assertThat(changes).containsExactly(a.id() + ":QUEUED", a.id() + ":SENDING", a.id() + ":FAILED",
         a.id() + ":QUEUED", a.id() + ":SENDING", a.id() + ":SENT", a.id() + ":DELIVERED");
     assertThat(store.get(a.id()).orElseThrow().to()).isEqualTo(Jid.ofPhone("+491701111111"));
+  }
+
+  @Test
+  void enqueueAllStoresEachAsEnqueueWouldInListOrder() {
+    OutboundMessage keyed = msg("s", "+491701111111", Priority.NORMAL, "order-1", null);
+    assertThat(store.enqueue(keyed, T0, WINDOW)).isInstanceOf(EnqueueResult.Accepted.class);
+    changes.clear();
+    OutboundMessage first = msg("s", "+491702222222", Priority.NORMAL);
+    OutboundMessage again = msg("s", "+491701111111", Priority.NORMAL, "order-1", null); // held by keyed
+    OutboundMessage later = msg("s", "+491702222222", Priority.NORMAL, null, T0.plusSeconds(30));
+    OutboundMessage newKey = msg("s", "+491703333333", Priority.HIGH, "order-2", null);
+    OutboundMessage sameNewKey = msg("s", "+491703333333", Priority.NORMAL, "order-2", null);
+    OutboundMessage other = msg("s2", "+491702222222", Priority.NORMAL);
+    List<EnqueueResult> results = store.enqueueAll(List.of(first, again, later, newKey, sameNewKey, other), T0,
+        WINDOW);
+    assertThat(results).hasSize(6);
+    assertThat(results.get(0)).isInstanceOf(EnqueueResult.Accepted.class);
+    assertThat(results.get(1)).isEqualTo(new EnqueueResult.Duplicate(keyed.id()));
+    assertThat(((EnqueueResult.Accepted) results.get(2)).message().availableAt()).isEqualTo(T0.plusSeconds(30));
+    assertThat(results.get(3)).isInstanceOf(EnqueueResult.Accepted.class);
+    assertThat(results.get(4)).isEqualTo(new EnqueueResult.Duplicate(newKey.id()));
+    assertThat(results.get(5)).isInstanceOf(EnqueueResult.Accepted.class);
+    assertThat(changes).containsExactly(first.id() + ":QUEUED", later.id() + ":QUEUED", newKey.id() + ":QUEUED",
+        other.id() + ":QUEUED");
+    assertThat(store.get(again.id())).isEmpty();
+    assertThat(store.get(sameNewKey.id())).isEmpty();
+    // priority first, then list order; the later message to the first recipient waits behind it
+    assertThat(claimIds("s", T0.plusSeconds(60), 10)).containsExactly(newKey.id(), keyed.id(), first.id());
+    assertThat(claimIds("s2", T0, 10)).containsExactly(other.id());
+    assertThat(store.enqueueAll(List.of(), T0, WINDOW)).isEmpty();
+  }
+
+  @Test
+  void markSendingAllAndMarkSentAllRecordWhatTheSingleCallsRecord() {
+    OutboundMessage a = put("s", "+491701111111");
+    OutboundMessage b = put("s", "+491702222222");
+    OutboundMessage c = put("s", "+491703333333");
+    assertThat(claimIds("s", T0, 10)).containsExactly(a.id(), b.id(), c.id());
+    store.markSending(c.id(), T0);
+    store.markSent(c.id(), "P-" + c.id(), T0); // already finished: neither batch changes it
+    changes.clear();
+    Instant at = T0.plusSeconds(1);
+    List<Optional<StatusLog.Change>> sending = store.markSendingAll(List.of(a.id(), c.id(), b.id()), at);
+    assertThat(sending).hasSize(3);
+    assertThat(sending.get(0)).map(StatusLog.Change::status).contains(MessageStatus.SENDING);
+    assertThat(sending.get(0)).map(StatusLog.Change::at).contains(at);
+    assertThat(sending.get(1)).isEmpty();
+    assertThat(sending.get(2)).map(StatusLog.Change::status).contains(MessageStatus.SENDING);
+    Instant acked = T0.plusSeconds(2);
+    List<Optional<StatusLog.Change>> sent = store.markSentAll(List.of(new QueueStore.Ack(b.id(), "P-" + b.id(), acked),
+        new QueueStore.Ack(c.id(), "P-again", acked), new QueueStore.Ack(a.id(), "P-" + a.id(), acked)));
+    assertThat(sent).hasSize(3);
+    assertThat(sent.get(0)).map(StatusLog.Change::status).contains(MessageStatus.SENT);
+    assertThat(sent.get(1)).isEmpty();
+    assertThat(sent.get(2)).map(StatusLog.Change::at).contains(acked);
+    assertThat(changes).containsExactly(a.id() + ":SENDING", b.id() + ":SENDING", b.id() + ":SENT",
+        a.id() + ":SENT");
+    for (OutboundMessage m : List.of(a, b)) {
+      var info = store.get(m.id()).orElseThrow();
+      assertThat(info.status()).isEqualTo(MessageStatus.SENT);
+      assertThat(info.attempts()).isEqualTo(1);
+      assertThat(info.history()).extracting(StatusLog.Change::status)
+          .containsExactly(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT);
+      assertThat(info.history().get(1).cause()).isEqualTo("attempt 1");
+      assertThat(store.findByProvider("P-" + m.id())).map(i -> i.id()).contains(m.id());
+    }
+    assertThat(store.get(c.id()).orElseThrow().history()).hasSize(3);
+    assertThat(store.counts().getOrDefault("s", QueueCounts.ZERO)).isEqualTo(QueueCounts.ZERO);
+    assertThat(store.markSendingAll(List.of(), at)).isEmpty();
+    assertThat(store.markSentAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void concurrentBatchesToOverlappingRecipientsKeepEachRecipientsOrder() throws Exception {
+    int threads = 6;
+    int batches = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Map<String, List<String>> sentTo = new ConcurrentHashMap<>();
+    Map<String, List<String>> enqueuedTo = new ConcurrentHashMap<>();
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int self = t;
+        fs.add(pool.submit(() -> {
+          for (int b = 0; b < batches; b++) {
+            List<OutboundMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+              // the same five recipients, in a different order per thread (a lock-order deadlock would show here)
+              int r = (self % 2 == 0) ? i % 5 : 4 - i % 5;
+              batch.add(msg("s", "+49170000000" + r, Priority.NORMAL));
+            }
+            store.enqueueAll(batch, T0, WINDOW);
+            for (OutboundMessage m : batch) { // this thread's order per recipient is the order to keep
+              enqueuedTo.computeIfAbsent(self + "/" + m.to().asString(), k -> new ArrayList<>()).add(m.id());
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      int total = threads * batches * 10;
+      int done = 0;
+      while (done < total) {
+        List<QueueStore.Claimed> claimed = store.claim("s", T0, 32, LEASE);
+        assertThat(claimed).as("claimable while %d of %d are done", done, total).isNotEmpty();
+        store.markSendingAll(claimed.stream().map(QueueStore.Claimed::id).toList(), T0);
+        store.markSentAll(claimed.stream().map(cl -> new QueueStore.Ack(cl.id(), "P-" + cl.id(), T0)).toList());
+        for (QueueStore.Claimed cl : claimed) {
+          sentTo.computeIfAbsent(cl.message().to().asString(), k -> new ArrayList<>()).add(cl.id());
+        }
+        done += claimed.size();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sentTo.values().stream().mapToInt(List::size).sum()).isEqualTo(threads * batches * 10);
+    enqueuedTo.forEach((threadAndRecipient, ids) -> {
+      List<String> sentInOrder = sentTo.get(threadAndRecipient.substring(threadAndRecipient.indexOf('/') + 1));
+      assertThat(sentInOrder.stream().filter(Set.copyOf(ids)::contains).toList()).as(threadAndRecipient)
+          .isEqualTo(ids);
+    });
   }
 }

@@ -52,6 +52,11 @@ final class JdbcQueueStore implements QueueStore {
   private final String nextSeq;
   private final String forUpdate;
   private final ConcurrentHashMap<String, OutboundMessage> claimedCache = new ConcurrentHashMap<>();
+  /** The most messages one group commit writes. */
+  private static final int MAX_GROUP = 256;
+  /** Enqueue calls waiting for a group commit; also the lock of {@link #writing}. */
+  private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
+  private boolean writing;
   private volatile ChangeListener listener = (m, a, c) -> {};
 
   private final Fence fence;
@@ -87,10 +92,17 @@ final class JdbcQueueStore implements QueueStore {
     }
   }
 
-  private void notifyOthers(Connection c, String sessionId) throws SQLException {
+  /** Wakes the owners of these sessions when the transaction commits (shared stores on PostgreSQL). */
+  private void notifyOthers(Connection c, List<String> sessionIds) throws SQLException {
     if (notifyOn != null) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + PgNotifications.CHANNEL + "', ?)")) {
-        ps.setString(1, sessionId);
+      try (PreparedStatement ps = c.prepareStatement(sessionIds.size() == 1
+          ? "SELECT pg_notify('" + PgNotifications.CHANNEL + "', ?)"
+          : "SELECT pg_notify('" + PgNotifications.CHANNEL + "', s) FROM unnest(?) AS s")) {
+        if (sessionIds.size() == 1) {
+          ps.setString(1, sessionIds.get(0));
+        } else {
+          ps.setArray(1, c.createArrayOf("text", sessionIds.toArray()));
+        }
         ps.executeQuery().close();
       }
     }
@@ -182,31 +194,207 @@ final class JdbcQueueStore implements QueueStore {
 
   // ---- enqueue and claim ----
 
+  /** One message to enqueue, with the time and window of its call. */
+  private record Item(OutboundMessage message, Instant now, Duration window) {}
+
+  /** An enqueue call waiting for its group's transaction. */
+  private static final class Pending {
+    final Item item;
+    boolean queued;
+    boolean done;
+    @Nullable EnqueueResult result;
+    @Nullable RuntimeException error;
+
+    Pending(Item item) {
+      this.item = item;
+    }
+  }
+
+  /**
+   * Group commit: an enqueue that arrives while another thread's transaction is writing waits, and
+   * the next writer stores every waiting message in one transaction (one commit, a few round trips
+   * for the group). The caller still returns only once its message is committed.
+   */
   @Override
   public EnqueueResult enqueue(OutboundMessage m, Instant now, Duration idempotencyWindow) {
-    Instant due = m.notBefore() != null && m.notBefore().isAfter(now) ? m.notBefore() : now;
+    Item item = new Item(m, now, idempotencyWindow);
+    if (tx.inTransaction()) {
+      return enqueueOne(item); // joins the caller's transaction
+    }
+    Pending p = new Pending(item);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        List<Pending> group = new ArrayList<>();
+        synchronized (waiting) {
+          if (!p.queued) {
+            waiting.add(p);
+            p.queued = true;
+          }
+          while (writing && !p.done) {
+            try {
+              waiting.wait();
+            } catch (InterruptedException e) {
+              if (waiting.remove(p)) {
+                Thread.currentThread().interrupt();
+                throw new dev.wagateway.StoreException("interrupted before message " + m.id() + " was stored", e);
+              }
+              interrupted = true; // it is being written: wait for the outcome
+            }
+          }
+          if (p.done) {
+            if (p.error != null) {
+              throw p.error;
+            }
+            return Objects.requireNonNull(p.result);
+          }
+          writing = true;
+          while (!waiting.isEmpty() && group.size() < MAX_GROUP) {
+            group.add(waiting.poll());
+          }
+        }
+        try {
+          write(group);
+        } finally {
+          synchronized (waiting) {
+            for (Pending g : group) {
+              g.done = true;
+            }
+            writing = false;
+            waiting.notifyAll();
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Stores a group in one transaction; if that fails, each message on its own, so one bad one fails alone. */
+  private void write(List<Pending> group) {
+    if (group.size() > 1) {
+      try {
+        List<Item> items = group.stream().map(g -> g.item).toList();
+        List<EnqueueResult> results = tx.write("enqueueing " + group.size() + " messages", c -> insertAll(c, items));
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).result = results.get(i);
+        }
+        return;
+      } catch (RuntimeException e) {
+        // fall through: the group rolled back as a whole
+      }
+    }
+    for (Pending g : group) {
+      try {
+        g.result = enqueueOne(g.item);
+      } catch (RuntimeException e) {
+        g.error = e;
+      }
+    }
+  }
+
+  @Override
+  public List<EnqueueResult> enqueueAll(List<OutboundMessage> messages, Instant now, Duration idempotencyWindow) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    List<Item> items = messages.stream().map(m -> new Item(m, now, idempotencyWindow)).toList();
+    return tx.write("enqueueing " + messages.size() + " messages", c -> insertAll(c, items));
+  }
+
+  private static Instant due(Item item) {
+    OutboundMessage m = item.message();
+    return m.notBefore() != null && m.notBefore().isAfter(item.now()) ? m.notBefore() : item.now();
+  }
+
+  private static StatusLog.Change queued(OutboundMessage m) {
+    return new StatusLog.Change(MessageStatus.QUEUED, m.createdAt(), null, "accepted");
+  }
+
+  private EnqueueResult accepted(Item item, StatusLog.Change queued) {
+    listener.onChange(item.message(), 0, queued);
+    return new EnqueueResult.Accepted(new MessageInfo(item.message(), MessageStatus.QUEUED, List.of(queued), 0,
+        due(item), null, null));
+  }
+
+  /** One message in one statement (plus its key's): the common case of a lone enqueue. */
+  private EnqueueResult enqueueOne(Item item) {
+    OutboundMessage m = item.message();
     String recipient = m.to().asString();
     return tx.write("enqueueing message " + m.id(), c -> {
       String key = m.idempotencyKey();
       if (key != null) {
-        String original = claimKey(c, m, key, now, idempotencyWindow);
+        String original = claimKey(c, m, key, item.now(), item.window());
         if (original != null) {
           return new EnqueueResult.Duplicate(original);
         }
       }
-      StatusLog.Change queued = new StatusLog.Change(MessageStatus.QUEUED, m.createdAt(), null, "accepted");
+      StatusLog.Change queued = queued(m);
       // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
       update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
           + " status, attempts, available_at, history) SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
           + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
           pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
-              m.createdAt(), due, Codec.line(queued), m.sessionId() + '|' + recipient}
+              m.createdAt(), due(item), Codec.line(queued), m.sessionId() + '|' + recipient}
               : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
-              m.createdAt(), due, Codec.line(queued)});
-      notifyOthers(c, m.sessionId()); // delivered at commit
-      listener.onChange(m, 0, queued);
-      return new EnqueueResult.Accepted(new MessageInfo(m, MessageStatus.QUEUED, List.of(queued), 0, due, null, null));
+              m.createdAt(), due(item), Codec.line(queued)});
+      notifyOthers(c, List.of(m.sessionId())); // delivered at commit
+      return accepted(item, queued);
     });
+  }
+
+  /**
+   * Several messages in this transaction: keys first, in list order (a key used twice in the list
+   * makes the second a duplicate); on PostgreSQL the recipient locks of all of them, taken in one
+   * order (by hash) so two groups never wait on each other in a cycle; then every insert in one JDBC
+   * batch, in list order, so per recipient the sequence follows the list.
+   */
+  private List<EnqueueResult> insertAll(Connection c, List<Item> items) throws SQLException {
+    EnqueueResult[] results = new EnqueueResult[items.size()];
+    List<Integer> accepted = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      String key = item.message().idempotencyKey();
+      String original = key == null ? null : claimKey(c, item.message(), key, item.now(), item.window());
+      if (original != null) {
+        results[i] = new EnqueueResult.Duplicate(original);
+      } else {
+        accepted.add(i);
+      }
+    }
+    if (accepted.isEmpty()) {
+      return List.of(results);
+    }
+    if (pg) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT"
+          + " hashtext(k) AS h FROM unnest(?) AS k ORDER BY h OFFSET 0) AS recipient_locks")) {
+        ps.setArray(1, c.createArrayOf("text", accepted.stream().map(i -> {
+          OutboundMessage m = items.get(i).message();
+          return m.sessionId() + '|' + m.to().asString();
+        }).distinct().toArray()));
+        ps.executeQuery().close();
+      }
+    }
+    StatusLog.Change[] queued = new StatusLog.Change[items.size()];
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO wa_message (id, seq, session_id, recipient, priority,"
+        + " request, created_at, state, status, attempts, available_at, history) VALUES (?, " + nextSeq
+        + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)")) {
+      for (int i : accepted) {
+        OutboundMessage m = items.get(i).message();
+        queued[i] = queued(m);
+        Codec.bind(ps, m.id(), m.sessionId(), m.to().asString(), m.priority().ordinal(), Codec.request(m.request()),
+            m.createdAt(), due(items.get(i)), Codec.line(queued[i]));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    notifyOthers(c, accepted.stream().map(i -> items.get(i).message().sessionId()).distinct().toList());
+    for (int i : accepted) {
+      results[i] = accepted(items.get(i), queued[i]);
+    }
+    return List.of(results);
   }
 
   /**
@@ -305,78 +493,176 @@ final class JdbcQueueStore implements QueueStore {
 
   @Override
   public Optional<StatusLog.Change> markSending(String id, Instant at) {
-    OutboundMessage claimed = claimedCache.get(id);
-    var owned = claimed == null ? Optional.<dev.wagateway.store.LeaseStore.Lease>empty() : fence.of(claimed.sessionId());
-    return tx.write("marking message " + id + " sending", c -> {
-      // the common case, QUEUED → SENDING, in one statement; the history line is built in SQL
-      // exactly as Codec.line builds it, because only the database knows the attempt number
-      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1, status = 'SENDING',"
-          + " history = history || ? || (attempts + 1) || ? WHERE id = ? AND status = 'QUEUED'"
-          + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
-          + " RETURNING attempts, request, created_at")) {
-        ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
-        ps.setString(2, "\"}\n");
-        ps.setString(3, id);
-        if (owned.isPresent()) {
-          Fence.bind(ps, 4, owned.get(), at);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            int attempts = rs.getInt(1);
-            StatusLog.Change ch = new StatusLog.Change(MessageStatus.SENDING, at, null, "attempt " + attempts);
-            listener.onChange(message(id, rs.getString(2), rs.getLong(3)), attempts, ch);
-            return Optional.of(ch);
+    return markSendingAll(List.of(id), at).get(0);
+  }
+
+  /**
+   * The common case, QUEUED → SENDING for every id, is one statement (the history line is built in
+   * SQL exactly as Codec.line builds it, because only the database knows the attempt number); an id
+   * it did not change takes the row-by-row path, in the same transaction.
+   */
+  @Override
+  public List<Optional<StatusLog.Change>> markSendingAll(List<String> ids, Instant at) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    // the statement is fenced by the lease of the ids' one session; ids of several fenced sessions go row by row
+    Optional<dev.wagateway.store.LeaseStore.Lease> owned = Optional.empty();
+    boolean oneStatement = true;
+    String session = null;
+    for (String id : ids) {
+      OutboundMessage m = claimedCache.get(id);
+      if (m == null || m.sessionId().equals(session)) {
+        continue;
+      }
+      var lease = fence.of(m.sessionId());
+      if (session != null && (lease.isPresent() || owned.isPresent())) {
+        oneStatement = false;
+      }
+      session = m.sessionId();
+      owned = owned.isPresent() ? owned : lease;
+    }
+    boolean fast = oneStatement;
+    var fencedBy = owned;
+    return tx.write(ids.size() == 1 ? "marking message " + ids.get(0) + " sending"
+        : "marking " + ids.size() + " messages sending", c -> {
+      Map<String, Object[]> updated = new HashMap<>();
+      if (fast) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1,"
+            + " status = 'SENDING', history = history || ? || (attempts + 1) || ? WHERE id IN (" + marks(ids.size())
+            + ") AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
+            + " RETURNING id, attempts, request, created_at")) {
+          ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
+          ps.setString(2, "\"}\n");
+          int i = 3;
+          for (String id : ids) {
+            ps.setString(i++, id);
+          }
+          if (fencedBy.isPresent()) {
+            Fence.bind(ps, i, fencedBy.get(), at);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              updated.put(rs.getString(1), new Object[] {rs.getInt(2), rs.getString(3), rs.getLong(4)});
+            }
           }
         }
       }
-      Row r = lock(c, id);
-      if (r == null) {
-        return Optional.empty();
+      List<Optional<StatusLog.Change>> out = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        Object[] row = updated.remove(id); // removed: an id listed twice is changed once
+        if (row != null) {
+          int attempts = (Integer) row[0];
+          StatusLog.Change ch = new StatusLog.Change(MessageStatus.SENDING, at, null, "attempt " + attempts);
+          listener.onChange(message(id, (String) row[1], (Long) row[2]), attempts, ch);
+          out.add(Optional.of(ch));
+        } else {
+          out.add(markSendingRow(c, id, at));
+        }
       }
-      fence.check(c, r.sessionId, at); // a stale owner must not send
-      r.attempts++;
-      update(c, "UPDATE wa_message SET attempts = ? WHERE id = ?", r.attempts, id);
-      Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENDING, at, null, "attempt " + r.attempts);
-      return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
+      return out;
     });
+  }
+
+  /** {@code n} comma-separated parameter marks. */
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private Optional<StatusLog.Change> markSendingRow(Connection c, String id, Instant at) throws SQLException {
+    Row r = lock(c, id);
+    if (r == null) {
+      return Optional.empty();
+    }
+    fence.check(c, r.sessionId, at); // a stale owner must not send
+    r.attempts++;
+    update(c, "UPDATE wa_message SET attempts = ? WHERE id = ?", r.attempts, id);
+    Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENDING, at, null, "attempt " + r.attempts);
+    return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
   }
 
   @Override
   public Optional<StatusLog.Change> markSent(String id, String providerMessageId, Instant at) {
-    Optional<StatusLog.Change> result = tx.write("marking message " + id + " sent", c -> {
-      // the common case, QUEUED or SENDING → SENT, in one statement
-      StatusLog.Change sent = new StatusLog.Change(MessageStatus.SENT, at, null, "acknowledged");
-      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET provider_id = ?, status = 'SENT',"
-          + " finished_at = CASE WHEN state IN ('W', 'A') THEN ? ELSE finished_at END,"
-          + " state = CASE WHEN state IN ('W', 'A') THEN 'F' ELSE state END, lease_until = NULL,"
-          + " history = history || ? WHERE id = ? AND status IN ('QUEUED', 'SENDING')"
-          + " RETURNING attempts, request, created_at")) {
-        ps.setString(1, providerMessageId);
-        ps.setLong(2, Codec.nanos(at));
-        ps.setString(3, Codec.line(sent));
-        ps.setString(4, id);
+    return markSentAll(List.of(new Ack(id, providerMessageId, at))).get(0);
+  }
+
+  /**
+   * The common case, QUEUED or SENDING → SENT for every ack, is one statement over a list of rows;
+   * an ack it did not apply (a later status, a second ack of one id) takes the row-by-row path, in
+   * the same transaction.
+   */
+  @Override
+  public List<Optional<StatusLog.Change>> markSentAll(List<Ack> acks) {
+    if (acks.isEmpty()) {
+      return List.of();
+    }
+    List<Optional<StatusLog.Change>> result = tx.write(acks.size() == 1 ? "marking message " + acks.get(0).id()
+        + " sent" : "marking " + acks.size() + " messages sent", c -> {
+      Map<String, Ack> first = new java.util.LinkedHashMap<>();
+      for (Ack a : acks) {
+        first.putIfAbsent(a.id(), a);
+      }
+      StringBuilder rows = new StringBuilder();
+      for (int i = 0; i < first.size(); i++) {
+        rows.append(i == 0 ? "SELECT ? AS id, ? AS provider, CAST(? AS BIGINT) AS at, ? AS line"
+            : " UNION ALL SELECT ?, ?, ?, ?");
+      }
+      Map<String, Object[]> updated = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET provider_id = v.provider, status = 'SENT',"
+          + " finished_at = CASE WHEN wa_message.state IN ('W', 'A') THEN v.at ELSE wa_message.finished_at END,"
+          + " state = CASE WHEN wa_message.state IN ('W', 'A') THEN 'F' ELSE wa_message.state END,"
+          + " lease_until = NULL, history = wa_message.history || v.line FROM (" + rows + ") AS v"
+          + " WHERE wa_message.id = v.id AND wa_message.status IN ('QUEUED', 'SENDING')"
+          + " RETURNING wa_message.id, wa_message.attempts, wa_message.request, wa_message.created_at")) {
+        int i = 1;
+        for (Ack a : first.values()) {
+          ps.setString(i++, a.id());
+          ps.setString(i++, a.providerMessageId());
+          ps.setLong(i++, Codec.nanos(a.at()));
+          ps.setString(i++, Codec.line(sent(a.at())));
+        }
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            listener.onChange(message(id, rs.getString(2), rs.getLong(3)), rs.getInt(1), sent);
-            return Optional.of(sent);
+          while (rs.next()) {
+            updated.put(rs.getString(1), new Object[] {rs.getInt(2), rs.getString(3), rs.getLong(4)});
           }
         }
       }
-      Row r = lock(c, id);
-      if (r == null) {
-        return Optional.empty();
+      List<Optional<StatusLog.Change>> out = new ArrayList<>(acks.size());
+      for (Ack a : acks) {
+        Object[] row = first.get(a.id()) == a ? updated.get(a.id()) : null;
+        if (row != null) {
+          StatusLog.Change ch = sent(a.at());
+          listener.onChange(message(a.id(), (String) row[1], (Long) row[2]), (Integer) row[0], ch);
+          out.add(Optional.of(ch));
+        } else {
+          out.add(markSentRow(c, a));
+        }
       }
-      if (r.unfinished()) {
-        update(c, "UPDATE wa_message SET provider_id = ?, state = 'F', lease_until = NULL, finished_at = ? WHERE id = ?",
-            providerMessageId, at, id);
-      } else {
-        update(c, "UPDATE wa_message SET provider_id = ? WHERE id = ?", providerMessageId, id);
-      }
-      Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENT, at, null, "acknowledged");
-      return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
+      return out;
     });
-    claimedCache.remove(id);
+    for (Ack a : acks) {
+      claimedCache.remove(a.id());
+    }
     return result;
+  }
+
+  private static StatusLog.Change sent(Instant at) {
+    return new StatusLog.Change(MessageStatus.SENT, at, null, "acknowledged");
+  }
+
+  private Optional<StatusLog.Change> markSentRow(Connection c, Ack a) throws SQLException {
+    Row r = lock(c, a.id());
+    if (r == null) {
+      return Optional.empty();
+    }
+    if (r.unfinished()) {
+      update(c, "UPDATE wa_message SET provider_id = ?, state = 'F', lease_until = NULL, finished_at = ? WHERE id = ?",
+          a.providerMessageId(), a.at(), a.id());
+    } else {
+      update(c, "UPDATE wa_message SET provider_id = ? WHERE id = ?", a.providerMessageId(), a.id());
+    }
+    Optional<StatusLog.Change> ch = advance(r, MessageStatus.SENT, a.at(), null, "acknowledged");
+    return ch.isPresent() ? Optional.of(record(c, r, ch.get())) : ch;
   }
 
   @Override

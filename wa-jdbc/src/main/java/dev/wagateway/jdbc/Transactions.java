@@ -40,6 +40,11 @@ final class Transactions {
     return dialect;
   }
 
+  /** Whether this thread is inside a transaction of these stores (a write would join it). */
+  boolean inTransaction() {
+    return current.get() != null;
+  }
+
   /** Runs {@code work} in a transaction (this thread's current one, if any); commits on return. */
   <T> T write(String what, Work<T> work) {
     if (current.get() != null) {
