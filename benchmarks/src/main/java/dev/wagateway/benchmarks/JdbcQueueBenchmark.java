@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sustained enqueue → claim → complete through a {@link JdbcStores} queue store, the calls the
- * gateway's dispatcher makes for every message: {@code enqueue}; {@code claim} in batches of 32;
- * {@code markSending} and {@code markSent} per message. Producers enqueue at full speed, never
+ * gateway's dispatcher makes: {@code enqueue} per message (concurrent ones share a transaction:
+ * group commit); {@code claim} in batches of 32, then {@code markSendingAll} for the batch and
+ * {@code markSentAll} for its acks, as the dispatcher does. Producers enqueue at full speed, never
  * more than {@code backlog} messages ahead of the dispatchers; each dispatcher thread drains its
  * own share of the sessions. Latency is from the enqueue call to the commit of SENT.
  *
@@ -39,7 +40,7 @@ public final class JdbcQueueBenchmark {
     int dispatchers = Integer.parseInt(args[2]);
     int producers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int sessions = args.length > 4 ? Integer.parseInt(args[4]) : 20;
-    int backlog = 2_000;
+    int backlog = dispatchers == 0 ? messages : 2_000; // no dispatcher: the enqueue side alone
     HikariConfig cfg = new HikariConfig();
     cfg.setMaximumPoolSize(producers + dispatchers + 2);
     if (dialect.equals("postgresql")) {
@@ -76,6 +77,7 @@ public final class JdbcQueueBenchmark {
     AtomicInteger done = new AtomicInteger();
     AtomicInteger produced = new AtomicInteger();
     AtomicLong seq = new AtomicLong();
+    java.util.concurrent.Semaphore ahead = new java.util.concurrent.Semaphore(backlog);
     Duration window = Duration.ofHours(1);
     long t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
@@ -83,9 +85,7 @@ public final class JdbcQueueBenchmark {
       threads.add(started(() -> {
         int i;
         while ((i = produced.getAndIncrement()) < messages) {
-          while (i - done.get() > backlog) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // no spinning: 2 cores are shared with the database
-          }
+          ahead.acquireUninterruptibly(); // no spinning: 2 cores are shared with the database
           String session = "s" + (i % sessions);
           String to = "+4917" + String.format("%08d", i % 5_000);
           OutboundMessage m = new OutboundMessage("msg_b" + seq.incrementAndGet() + "_" + t0,
@@ -101,12 +101,18 @@ public final class JdbcQueueBenchmark {
         while (done.get() < messages) {
           boolean any = false;
           for (int s = self; s < sessions; s += dispatchers) {
-            for (QueueStore.Claimed c : store.claim("s" + s, Instant.now(), 32, Duration.ofMinutes(1))) {
-              any = true;
-              store.markSending(c.id(), Instant.now());
-              store.markSent(c.id(), "P." + c.id(), Instant.now());
+            List<QueueStore.Claimed> claimed = store.claim("s" + s, Instant.now(), 32, Duration.ofMinutes(1));
+            if (claimed.isEmpty()) {
+              continue;
+            }
+            any = true;
+            store.markSendingAll(claimed.stream().map(QueueStore.Claimed::id).toList(), Instant.now());
+            Instant acked = Instant.now();
+            store.markSentAll(claimed.stream().map(c -> new QueueStore.Ack(c.id(), "P." + c.id(), acked)).toList());
+            for (QueueStore.Claimed c : claimed) {
               Long began = startedAt.remove(c.id());
               int n = done.getAndIncrement();
+              ahead.release();
               if (began != null && n < latencies.length) {
                 latencies[n] = System.nanoTime() - began;
               }

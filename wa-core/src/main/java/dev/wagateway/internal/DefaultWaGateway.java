@@ -350,6 +350,9 @@ public final class DefaultWaGateway implements WaGateway {
     if (dispatcher.inFlight() > 0) {
       log.warn("shutdown timeout: {} sends still awaited an answer", dispatcher.inFlight());
     }
+    while (dispatcher.unrecordedAcks() > 0) {
+      dispatcher.flushAcks(); // on this thread: the scheduler may already be busy stopping
+    }
     long waiting = dispatcher.total().waiting();
     if (waiting > 0 && store instanceof dev.wagateway.queue.InMemoryQueueStore) {
       log.warn("{} accepted messages were still waiting and are lost: the in-memory queue store"

@@ -22,6 +22,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -70,6 +71,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private final LongAdder sent = new LongAdder();
   private final AtomicLong lagNanosEwma = new AtomicLong();
   private final AtomicInteger inFlightTotal = new AtomicInteger();
+  /** The most acceptances one store call records. */
+  private static final int MAX_ACK_BATCH = 256;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Accepted> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean ackFlushQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
   private record Receipt(MessageStatus status, Instant at, @Nullable Failure failure) {}
 
@@ -215,6 +220,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       lanes.remove(lane.sessionId);
       return false;
     }
+    boolean sentOne = false;
     while (true) {
       EngineConnection conn = session.connectionIfSendable();
       if (conn == null) {
@@ -230,9 +236,14 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
       }
+      // The first message that may go is marked SENDING and sent alone: if it fails at once (the
+      // engine refuses, the session pauses) nothing else was marked. The rest of the batch is then
+      // marked in one store call and sent.
+      List<Claimed> go = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         Claimed c = batch.get(i);
         if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
+          releaseRest(go, 0, now);
           releaseRest(batch, i, now);
           signal(lane);
           return false;
@@ -249,13 +260,20 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           store.release(c.id(), hold.until);
           if (hold.sessionWide) {
             releaseRest(batch, i + 1, hold.until);
+            sendAll(lane, conn, go, now);
             wakeAt(lane, hold.until);
             return false;
           }
           continue;
         }
-        send(lane, conn, c, now);
+        if (sentOne) {
+          go.add(c);
+        } else {
+          sendAll(lane, conn, List.of(c), now);
+          sentOne = true;
+        }
       }
+      sendAll(lane, conn, go, now);
       if (batch.size() < want) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
@@ -351,20 +369,36 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   // ---- sending ----
 
+  /** Marks the messages SENDING in one store call, then hands each to the engine. */
+  private void sendAll(Lane lane, EngineConnection conn, List<Claimed> go, Instant now) {
+    if (go.isEmpty()) {
+      return;
+    }
+    try {
+      store.markSendingAll(go.stream().map(Claimed::id).toList(), now);
+    } catch (dev.wagateway.FencedException fenced) {
+      // another instance owns the session now: this one must not send; the new owner gets the claims
+      releaseRest(go, 0, now);
+      log.warn("not sending {} messages of session {}: {}", go.size(), lane.sessionId, fenced.getMessage());
+      return;
+    }
+    // the dispatch lag is sampled once per store call, by its oldest message: what matters is how
+    // late the dispatcher runs, as an event loop's lag is sampled, not one figure per message
+    Instant oldest = go.get(0).availableAt();
+    for (Claimed c : go) {
+      oldest = c.availableAt().isBefore(oldest) ? c.availableAt() : oldest;
+    }
+    long lag = Math.max(0, nanosBetween(oldest, now));
+    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    ctx.metrics().dispatchLag(lag);
+    for (Claimed c : go) {
+      send(lane, conn, c, now);
+    }
+  }
+
   private void send(Lane lane, EngineConnection conn, Claimed c, Instant now) {
     OutboundMessage m = c.message();
     int attempt = c.attempts() + 1;
-    try {
-      store.markSending(c.id(), now);
-    } catch (dev.wagateway.FencedException fenced) {
-      // another instance owns the session now: this one must not send; the new owner gets the claim
-      store.release(c.id(), now);
-      log.warn("not sending {}: {}", m.id(), fenced.getMessage());
-      return;
-    }
-    long lag = Math.max(0, nanosBetween(c.availableAt(), now));
-    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
-    ctx.metrics().dispatchLag(lag);
     Operation op = ctx.observer().sendStarted(m.sessionId(), m.id(), m.content().type(), attempt);
     lane.inFlight.incrementAndGet();
     inFlightTotal.incrementAndGet();
@@ -431,19 +465,72 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
+  /** An engine's acceptance waiting to be recorded with others in one store call. */
+  private record Accepted(Claimed claimed, SendAck ack, Instant startedAt) {}
+
+  /**
+   * Acceptances are recorded in batches: each one queues here and the first schedules a flush; the
+   * ones that arrive while a flush writes go in the next one (group commit, as a database likes it).
+   */
   private void accepted(Lane lane, Claimed c, int attempt, SendAck ack, Instant startedAt) {
     lane.consecutiveFailures.set(0);
-    if (store.markSent(c.id(), ack.providerMessageId(), ack.at()).isPresent()) {
-      OutboundMessage m = c.message();
-      ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(startedAt, ack.at()),
-          nanosBetween(m.createdAt(), ack.at()));
+    acks.add(new Accepted(c, ack, startedAt));
+    if (ackFlushQueued.compareAndSet(false, true)) {
+      ctx.scheduler().execute(this::flushAcks);
     }
-    sent.increment();
-    capacity.release();
-    Receipt early = earlyReceipts.remove(ack.providerMessageId());
-    if (early != null) {
-      applyReceipt(ack.providerMessageId(), early.status(), early.at(), early.failure());
+  }
+
+  /** Records every queued acceptance; also called at shutdown, so none is left unrecorded. */
+  void flushAcks() {
+    ackFlushQueued.set(false);
+    List<Accepted> batch = new ArrayList<>();
+    for (Accepted a; batch.size() < MAX_ACK_BATCH && (a = acks.poll()) != null; ) {
+      batch.add(a);
     }
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<java.util.Optional<StatusLog.Change>> changes;
+    try {
+      changes = store.markSentAll(batch.stream()
+          .map(a -> new QueueStore.Ack(a.claimed().id(), a.ack().providerMessageId(), a.ack().at())).toList());
+    } catch (RuntimeException e) {
+      // the messages stay SENDING under their lease; when it ends they are sent again
+      log.error("recording {} acknowledged sends failed; they are retried when their lease ends", batch.size(), e);
+      return;
+    } finally {
+      if (!acks.isEmpty() && ackFlushQueued.compareAndSet(false, true)) {
+        ctx.scheduler().execute(this::flushAcks);
+      }
+    }
+    Set<String> lanesToWake = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Accepted a = batch.get(i);
+      lanesToWake.add(a.claimed().message().sessionId());
+      if (changes.get(i).isPresent()) {
+        OutboundMessage m = a.claimed().message();
+        ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(a.startedAt(), a.ack().at()),
+            nanosBetween(m.createdAt(), a.ack().at()));
+      }
+      sent.increment();
+      capacity.release();
+      Receipt early = earlyReceipts.remove(a.ack().providerMessageId());
+      if (early != null) {
+        applyReceipt(a.ack().providerMessageId(), early.status(), early.at(), early.failure());
+      }
+    }
+    // a finished message frees the next one to its recipient: its lane may have found nothing to claim
+    for (String sessionId : lanesToWake) {
+      Lane lane = lanes.get(sessionId);
+      if (lane != null) {
+        signal(lane);
+      }
+    }
+  }
+
+  /** Acceptances recorded by no flush yet. */
+  int unrecordedAcks() {
+    return acks.size();
   }
 
   private static long nanosBetween(Instant a, Instant b) {
@@ -525,6 +612,13 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       // The receipt overtook the ack: keep it until the ack links the provider id.
       earlyReceipts.merge(providerMessageId, new Receipt(status, at, failure),
           (a, b) -> b.status().ordinal() > a.status().ordinal() ? b : a);
+      if (store.findByProvider(providerMessageId).isPresent()) {
+        // the ack was recorded between the lookup and the merge: apply it here, as its flush did not
+        Receipt early = earlyReceipts.remove(providerMessageId);
+        if (early != null) {
+          applyReceipt(providerMessageId, early.status(), early.at(), early.failure());
+        }
+      }
     }
   }
 

@@ -54,9 +54,11 @@ final class JdbcQueueStore implements QueueStore {
   private final ConcurrentHashMap<String, OutboundMessage> claimedCache = new ConcurrentHashMap<>();
   /** The most messages one group commit writes. */
   private static final int MAX_GROUP = 256;
-  /** Enqueue calls waiting for a group commit; also the lock of {@link #writing}. */
+  /** Enqueue calls waiting for a group commit; also the lock of {@link #writers}. */
   private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
-  private boolean writing;
+  /** Groups being written now, at most {@link #maxWriters}: PostgreSQL writes a few at once, SQLite one. */
+  private int writers;
+  private final int maxWriters;
   private volatile ChangeListener listener = (m, a, c) -> {};
 
   private final Fence fence;
@@ -69,6 +71,7 @@ final class JdbcQueueStore implements QueueStore {
     this.fence = fence;
     this.notifyOn = notifyOn;
     this.pg = tx.dialect() == Dialect.POSTGRESQL;
+    this.maxWriters = pg ? 4 : 1;
     this.nextSeq = pg ? "nextval('wa_message_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM wa_message)";
     this.forUpdate = pg ? " FOR UPDATE" : "";
   }
@@ -194,8 +197,17 @@ final class JdbcQueueStore implements QueueStore {
 
   // ---- enqueue and claim ----
 
-  /** One message to enqueue, with the time and window of its call. */
-  private record Item(OutboundMessage message, Instant now, Duration window) {}
+  /**
+   * One message to enqueue, with the time and window of its call, and its columns encoded by the
+   * calling thread (not by the one writing its group).
+   */
+  private record Item(OutboundMessage message, Instant now, Duration window, String requestJson,
+      StatusLog.Change queued, String queuedLine) {
+    static Item of(OutboundMessage message, Instant now, Duration window) {
+      StatusLog.Change queued = new StatusLog.Change(MessageStatus.QUEUED, message.createdAt(), null, "accepted");
+      return new Item(message, now, window, Codec.request(message.request()), queued, Codec.line(queued));
+    }
+  }
 
   /** An enqueue call waiting for its group's transaction. */
   private static final class Pending {
@@ -217,7 +229,7 @@ final class JdbcQueueStore implements QueueStore {
    */
   @Override
   public EnqueueResult enqueue(OutboundMessage m, Instant now, Duration idempotencyWindow) {
-    Item item = new Item(m, now, idempotencyWindow);
+    Item item = Item.of(m, now, idempotencyWindow);
     if (tx.inTransaction()) {
       return enqueueOne(item); // joins the caller's transaction
     }
@@ -231,7 +243,7 @@ final class JdbcQueueStore implements QueueStore {
             waiting.add(p);
             p.queued = true;
           }
-          while (writing && !p.done) {
+          while (writers >= maxWriters && !p.done) {
             try {
               waiting.wait();
             } catch (InterruptedException e) {
@@ -248,7 +260,7 @@ final class JdbcQueueStore implements QueueStore {
             }
             return Objects.requireNonNull(p.result);
           }
-          writing = true;
+          writers++;
           while (!waiting.isEmpty() && group.size() < MAX_GROUP) {
             group.add(waiting.poll());
           }
@@ -260,7 +272,7 @@ final class JdbcQueueStore implements QueueStore {
             for (Pending g : group) {
               g.done = true;
             }
-            writing = false;
+            writers--;
             waiting.notifyAll();
           }
         }
@@ -300,17 +312,13 @@ final class JdbcQueueStore implements QueueStore {
     if (messages.isEmpty()) {
       return List.of();
     }
-    List<Item> items = messages.stream().map(m -> new Item(m, now, idempotencyWindow)).toList();
+    List<Item> items = messages.stream().map(m -> Item.of(m, now, idempotencyWindow)).toList();
     return tx.write("enqueueing " + messages.size() + " messages", c -> insertAll(c, items));
   }
 
   private static Instant due(Item item) {
     OutboundMessage m = item.message();
     return m.notBefore() != null && m.notBefore().isAfter(item.now()) ? m.notBefore() : item.now();
-  }
-
-  private static StatusLog.Change queued(OutboundMessage m) {
-    return new StatusLog.Change(MessageStatus.QUEUED, m.createdAt(), null, "accepted");
   }
 
   private EnqueueResult accepted(Item item, StatusLog.Change queued) {
@@ -331,15 +339,15 @@ final class JdbcQueueStore implements QueueStore {
           return new EnqueueResult.Duplicate(original);
         }
       }
-      StatusLog.Change queued = queued(m);
+      StatusLog.Change queued = item.queued();
       // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
       update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
           + " status, attempts, available_at, history) SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
           + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
-          pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
-              m.createdAt(), due(item), Codec.line(queued), m.sessionId() + '|' + recipient}
-              : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), Codec.request(m.request()),
-              m.createdAt(), due(item), Codec.line(queued)});
+          pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
+              m.createdAt(), due(item), item.queuedLine(), m.sessionId() + '|' + recipient}
+              : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
+              m.createdAt(), due(item), item.queuedLine()});
       notifyOthers(c, List.of(m.sessionId())); // delivered at commit
       return accepted(item, queued);
     });
@@ -377,22 +385,21 @@ final class JdbcQueueStore implements QueueStore {
         ps.executeQuery().close();
       }
     }
-    StatusLog.Change[] queued = new StatusLog.Change[items.size()];
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO wa_message (id, seq, session_id, recipient, priority,"
         + " request, created_at, state, status, attempts, available_at, history) VALUES (?, " + nextSeq
         + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)")) {
       for (int i : accepted) {
-        OutboundMessage m = items.get(i).message();
-        queued[i] = queued(m);
-        Codec.bind(ps, m.id(), m.sessionId(), m.to().asString(), m.priority().ordinal(), Codec.request(m.request()),
-            m.createdAt(), due(items.get(i)), Codec.line(queued[i]));
+        Item item = items.get(i);
+        OutboundMessage m = item.message();
+        Codec.bind(ps, m.id(), m.sessionId(), m.to().asString(), m.priority().ordinal(), item.requestJson(),
+            m.createdAt(), due(item), item.queuedLine());
         ps.addBatch();
       }
       ps.executeBatch();
     }
     notifyOthers(c, accepted.stream().map(i -> items.get(i).message().sessionId()).distinct().toList());
     for (int i : accepted) {
-      results[i] = accepted(items.get(i), queued[i]);
+      results[i] = accepted(items.get(i), items.get(i).queued());
     }
     return List.of(results);
   }

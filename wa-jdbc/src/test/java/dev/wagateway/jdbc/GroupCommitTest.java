@@ -47,12 +47,18 @@ class GroupCommitTest {
   @ValueSource(strings = {"postgresql", "sqlite"})
   void waitingEnqueuesShareOneTransactionAndABadOneFailsAlone(String dialect) throws Exception {
     try (HikariDataSource ds = TransactionalOutboxTest.database(dialect); JdbcStores stores = JdbcStores.on(ds).migrate();
-        AutoCloseableExecutor pool = new AutoCloseableExecutor(6)) {
+        AutoCloseableExecutor pool = new AutoCloseableExecutor(12)) {
       QueueStore store = stores.queueStore();
-      CountDownLatch firstWriting = new CountDownLatch(1);
+      // every writer slot (PostgreSQL writes a few groups at once, SQLite one) is held by a message
+      // whose listener waits, so the next enqueues queue up and form one group
+      int writers = field(store, "maxWriters");
+      CountDownLatch writing = new CountDownLatch(writers);
       CountDownLatch release = new CountDownLatch(1);
       Map<String, AtomicInteger> told = new ConcurrentHashMap<>();
-      OutboundMessage first = message("+491700000001");
+      List<OutboundMessage> holders = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        holders.add(message("+49170000000" + i));
+      }
       List<OutboundMessage> group = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         group.add(message("+49170000010" + i));
@@ -60,16 +66,19 @@ class GroupCommitTest {
       OutboundMessage bad = group.get(2);
       store.setChangeListener((m, attempts, ch) -> {
         told.computeIfAbsent(m.id(), k -> new AtomicInteger()).incrementAndGet();
-        if (m.id().equals(first.id())) {
-          firstWriting.countDown();
-          await().until(() -> release.getCount() == 0); // holds the writer while the others queue up
+        if (holders.contains(m)) {
+          writing.countDown();
+          await().atMost(Duration.ofSeconds(20)).until(() -> release.getCount() == 0);
         }
         if (m.id().equals(bad.id())) {
           throw new IllegalStateException("listener refuses " + m.id());
         }
       });
-      Future<EnqueueResult> f0 = pool.submit(() -> store.enqueue(first, T0, Duration.ofHours(1)));
-      assertThat(firstWriting.await(10, TimeUnit.SECONDS)).isTrue();
+      List<Future<EnqueueResult>> held = new ArrayList<>();
+      for (OutboundMessage m : holders) {
+        held.add(pool.submit(() -> store.enqueue(m, T0, Duration.ofHours(1))));
+      }
+      assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
       List<Future<EnqueueResult>> fs = new ArrayList<>();
       for (OutboundMessage m : group) {
         fs.add(pool.submit(() -> store.enqueue(m, T0, Duration.ofHours(1))));
@@ -77,7 +86,9 @@ class GroupCommitTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> waiting(store) == group.size());
       release.countDown();
 
-      assertThat(f0.get(10, TimeUnit.SECONDS)).isInstanceOf(EnqueueResult.Accepted.class);
+      for (Future<EnqueueResult> f : held) {
+        assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(EnqueueResult.Accepted.class);
+      }
       for (int i = 0; i < group.size(); i++) {
         OutboundMessage m = group.get(i);
         if (m == bad) {
@@ -93,11 +104,17 @@ class GroupCommitTest {
         // once alone; the group never reached the ones after it
         assertThat(told.get(m.id())).as(m.id()).hasValue(i <= 2 ? 2 : 1);
       }
-      assertThat(store.claim("s", T0, 10, Duration.ofMinutes(1))).hasSize(5);
+      assertThat(store.claim("s", T0, 20, Duration.ofMinutes(1))).hasSize(writers + 4);
     }
   }
 
-  /** How many enqueue calls wait for the writer now. */
+  static int field(QueueStore store, String name) throws Exception {
+    var field = JdbcQueueStore.class.getDeclaredField(name);
+    field.setAccessible(true);
+    return field.getInt(store);
+  }
+
+  /** How many enqueue calls wait for a writer now. */
   static int waiting(QueueStore store) throws Exception {
     var field = JdbcQueueStore.class.getDeclaredField("waiting");
     field.setAccessible(true);
