@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code JdbcQueueBenchmark postgresql|sqlite MESSAGES DISPATCHERS [PRODUCERS] [SESSIONS]}
  */
 public final class JdbcQueueBenchmark {
+  /** 5,000 recipients, formatted once (the harness's own work stays out of the figure). */
+  static final String[] RECIPIENTS = java.util.stream.IntStream.range(0, 5_000)
+      .mapToObj(i -> "+4917" + String.format("%08d", i)).toArray(String[]::new);
   static final String PG = System.getProperty("wa.bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
 
   public static void main(String[] args) throws Exception {
@@ -62,7 +65,8 @@ public final class JdbcQueueBenchmark {
     }
     try (HikariDataSource ds = new HikariDataSource(cfg); JdbcStores stores = JdbcStores.on(ds).migrate()) {
       QueueStore store = stores.queueStore();
-      run(store, Math.min(messages, 2_000), dispatchers, producers, sessions, backlog, false); // warm-up
+      // warm-up long enough for the JIT: a short one left the compiler threads using half the JVM's CPU
+      run(store, 20_000, dispatchers, producers, sessions, backlog, false);
       double[] r = run(store, messages, dispatchers, producers, sessions, backlog, true);
       System.out.printf(Locale.ROOT, "RESULT jdbc-queue %s dispatchers=%d producers=%d: %.0f msg/s,"
           + " latency p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d messages, %d sessions)%n", dialect, dispatchers,
@@ -78,6 +82,9 @@ public final class JdbcQueueBenchmark {
     AtomicInteger produced = new AtomicInteger();
     AtomicLong seq = new AtomicLong();
     java.util.concurrent.Semaphore ahead = new java.util.concurrent.Semaphore(backlog);
+    // wall time per call: enqueue, claim (non-empty), markSendingAll, markSentAll, claim (empty)
+    Timing[] calls = {new Timing(), new Timing(), new Timing(), new Timing(), new Timing()};
+    java.util.concurrent.atomic.LongAdder batchSizes = new java.util.concurrent.atomic.LongAdder();
     Duration window = Duration.ofHours(1);
     long t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
@@ -87,11 +94,13 @@ public final class JdbcQueueBenchmark {
         while ((i = produced.getAndIncrement()) < messages) {
           ahead.acquireUninterruptibly(); // no spinning: 2 cores are shared with the database
           String session = "s" + (i % sessions);
-          String to = "+4917" + String.format("%08d", i % 5_000);
+          String to = RECIPIENTS[i % RECIPIENTS.length];
           OutboundMessage m = new OutboundMessage("msg_b" + seq.incrementAndGet() + "_" + t0,
               MessageRequest.builder().session(session).to(to).text("benchmark message " + i).build(), Instant.now());
           startedAt.put(m.id(), System.nanoTime());
+          long e0 = System.nanoTime();
           store.enqueue(m, Instant.now(), window);
+          calls[0].add(System.nanoTime() - e0);
         }
       }));
     }
@@ -101,14 +110,21 @@ public final class JdbcQueueBenchmark {
         while (done.get() < messages) {
           boolean any = false;
           for (int s = self; s < sessions; s += dispatchers) {
+            long c0 = System.nanoTime();
             List<QueueStore.Claimed> claimed = store.claim("s" + s, Instant.now(), 32, Duration.ofMinutes(1));
+            calls[claimed.isEmpty() ? 4 : 1].add(System.nanoTime() - c0);
             if (claimed.isEmpty()) {
               continue;
             }
             any = true;
+            long m0 = System.nanoTime();
             store.markSendingAll(claimed.stream().map(QueueStore.Claimed::id).toList(), Instant.now());
+            long m1 = System.nanoTime();
+            calls[2].add(m1 - m0);
             Instant acked = Instant.now();
             store.markSentAll(claimed.stream().map(c -> new QueueStore.Ack(c.id(), "P." + c.id(), acked)).toList());
+            calls[3].add(System.nanoTime() - m1);
+            batchSizes.add(claimed.size());
             for (QueueStore.Claimed c : claimed) {
               Long began = startedAt.remove(c.id());
               int n = done.getAndIncrement();
@@ -128,10 +144,32 @@ public final class JdbcQueueBenchmark {
       t.join();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    if (measure) {
+      System.out.printf(Locale.ROOT, "calls: enqueue %s; claim %s (%.1f messages each); markSendingAll %s;"
+          + " markSentAll %s; empty claim %s%n", calls[0], calls[1], batchSizes.sum() / (double) Math.max(1,
+          calls[1].count.sum()), calls[2], calls[3], calls[4]);
+    }
     store.pruneFinished(Instant.now().plusSeconds(1));
     long[] sorted = Arrays.copyOf(latencies, Math.min(done.get(), latencies.length));
     Arrays.sort(sorted);
     return new double[] {messages / seconds, pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
+  }
+
+  /** Count and mean wall time of one kind of store call. */
+  static final class Timing {
+    final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+
+    void add(long n) {
+      count.increment();
+      nanos.add(n);
+    }
+
+    @Override
+    public String toString() {
+      long c = count.sum();
+      return String.format(Locale.ROOT, "%d x %.2f ms", c, c == 0 ? 0 : nanos.sum() / 1e6 / c);
+    }
   }
 
   static Thread started(Runnable r) {

@@ -41,9 +41,14 @@ import org.jspecify.annotations.Nullable;
 final class JdbcQueueStore implements QueueStore {
   private static final String INFO_COLUMNS =
       "id, request, created_at, status, history, attempts, available_at, provider_id, last_failure";
-  /** No older unfinished message of the same session and recipient. */
-  private static final String IS_HEAD = " AND NOT EXISTS (SELECT 1 FROM wa_message o WHERE o.session_id = m.session_id"
-      + " AND o.recipient = m.recipient AND o.state IN ('W', 'A') AND o.seq < m.seq)";
+  /**
+   * No older unfinished message of the same session and recipient: written as "the lowest unfinished
+   * sequence number of the recipient is this one's", which a planner always answers with one probe
+   * of wa_message_fifo on both key columns. The equivalent NOT EXISTS was planned, on statistics of
+   * an almost empty table, as a scan of every unfinished message of the session per candidate.
+   */
+  private static final String IS_HEAD = " AND m.seq = (SELECT MIN(o.seq) FROM wa_message o WHERE o.session_id = m.session_id"
+      + " AND o.recipient = m.recipient AND o.state IN ('W', 'A'))";
   /** Decoded requests of claimed messages: the follow-up calls tell the listener without decoding. */
   private static final int CACHE_LIMIT = 50_000;
 
@@ -212,8 +217,11 @@ final class JdbcQueueStore implements QueueStore {
   /** An enqueue call waiting for its group's transaction. */
   private static final class Pending {
     final Item item;
-    boolean queued;
-    boolean done;
+    final Thread caller = Thread.currentThread();
+    /** Set once its group was written (result or error set before). */
+    volatile boolean done;
+    /** Set, under the queue's lock, when a finishing writer hands its slot to this call. */
+    volatile boolean lead;
     @Nullable EnqueueResult result;
     @Nullable RuntimeException error;
 
@@ -223,9 +231,10 @@ final class JdbcQueueStore implements QueueStore {
   }
 
   /**
-   * Group commit: an enqueue that arrives while another thread's transaction is writing waits, and
-   * the next writer stores every waiting message in one transaction (one commit, a few round trips
-   * for the group). The caller still returns only once its message is committed.
+   * Group commit: an enqueue that finds every writer slot busy waits, and the writer that finishes
+   * next hands its slot to the oldest waiting call, which stores every waiting message in one
+   * transaction (one commit, a few round trips for the group). Each caller is woken alone, when its
+   * group is written or its turn to write comes; it returns once its message is committed.
    */
   @Override
   public EnqueueResult enqueue(OutboundMessage m, Instant now, Duration idempotencyWindow) {
@@ -234,53 +243,83 @@ final class JdbcQueueStore implements QueueStore {
       return enqueueOne(item); // joins the caller's transaction
     }
     Pending p = new Pending(item);
+    boolean lead;
+    synchronized (waiting) {
+      waiting.add(p);
+      lead = writers < maxWriters;
+      if (lead) {
+        writers++;
+      }
+    }
     boolean interrupted = false;
-    try {
-      while (true) {
-        List<Pending> group = new ArrayList<>();
-        synchronized (waiting) {
-          if (!p.queued) {
-            waiting.add(p);
-            p.queued = true;
-          }
-          while (writers >= maxWriters && !p.done) {
-            try {
-              waiting.wait();
-            } catch (InterruptedException e) {
-              if (waiting.remove(p)) {
-                Thread.currentThread().interrupt();
-                throw new dev.wagateway.StoreException("interrupted before message " + m.id() + " was stored", e);
-              }
-              interrupted = true; // it is being written: wait for the outcome
-            }
-          }
-          if (p.done) {
-            if (p.error != null) {
-              throw p.error;
-            }
-            return Objects.requireNonNull(p.result);
-          }
-          writers++;
-          while (!waiting.isEmpty() && group.size() < MAX_GROUP) {
-            group.add(waiting.poll());
-          }
-        }
-        try {
-          write(group);
-        } finally {
+    while (true) {
+      if (lead) {
+        writeGroup();
+        lead = false;
+      }
+      while (!p.done && !lead) {
+        if (p.lead) {
           synchronized (waiting) {
-            for (Pending g : group) {
-              g.done = true;
+            if (p.lead) { // not yet taken into another writer's group, which would have taken the slot too
+              p.lead = false;
+              lead = true;
             }
-            writers--;
-            waiting.notifyAll();
           }
+          continue;
+        }
+        java.util.concurrent.locks.LockSupport.park(this);
+        interrupted |= Thread.interrupted(); // it is queued or being written: wait for the outcome
+      }
+      if (p.done) {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        if (p.error != null) {
+          throw p.error;
+        }
+        return Objects.requireNonNull(p.result);
+      }
+    }
+  }
+
+  /** Holding a writer slot: writes the waiting calls as one group, then hands the slot on or frees it. */
+  private void writeGroup() {
+    List<Pending> group = new ArrayList<>();
+    int slots = 1;
+    synchronized (waiting) {
+      while (!waiting.isEmpty() && group.size() < MAX_GROUP) {
+        Pending g = waiting.poll();
+        if (g.lead) { // handed a slot it had not used yet: the slot is passed on with this one
+          g.lead = false;
+          slots++;
+        }
+        group.add(g);
+      }
+    }
+    try {
+      write(group);
+    } finally {
+      for (Pending g : group) {
+        g.done = true;
+        java.util.concurrent.locks.LockSupport.unpark(g.caller);
+      }
+      for (int i = 0; i < slots; i++) {
+        handOff();
+      }
+    }
+  }
+
+  /** Gives a writer slot to the oldest waiting call that has none, or frees it. */
+  private void handOff() {
+    synchronized (waiting) {
+      for (Pending w : waiting) {
+        if (!w.lead) {
+          w.lead = true;
+          java.util.concurrent.locks.LockSupport.unpark(w.caller);
+          return;
         }
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      writers--;
     }
   }
 
@@ -459,7 +498,10 @@ final class JdbcQueueStore implements QueueStore {
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     var owned = fence.of(sessionId);
     List<Claimed> out = tx.single("claiming messages of session " + sessionId, c -> {
+      // On PostgreSQL a claim commits without waiting for the WAL flush: a lease lost with the database
+      // costs nothing (leases are freed at start anyway), while a status change waits as always
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
+          + (pg ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "")
           + " WHERE id IN (" + pick + ")" + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
           + " RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
         Codec.bind(ps, now.plus(lease), sessionId, now, max);
@@ -536,14 +578,19 @@ final class JdbcQueueStore implements QueueStore {
       Map<String, Object[]> updated = new HashMap<>();
       if (fast) {
         try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1,"
-            + " status = 'SENDING', history = history || ? || (attempts + 1) || ? WHERE id IN (" + marks(ids.size())
-            + ") AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
+            + " status = 'SENDING', history = history || ? || (attempts + 1) || ? WHERE id"
+            + (pg ? " = ANY(?)" : " IN (" + marks(ids.size()) + ")") // on PostgreSQL one text, so one plan
+            + " AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
             + " RETURNING id, attempts, request, created_at")) {
           ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
           ps.setString(2, "\"}\n");
           int i = 3;
-          for (String id : ids) {
-            ps.setString(i++, id);
+          if (pg) {
+            ps.setArray(i++, c.createArrayOf("text", ids.toArray()));
+          } else {
+            for (String id : ids) {
+              ps.setString(i++, id);
+            }
           }
           if (fencedBy.isPresent()) {
             Fence.bind(ps, i, fencedBy.get(), at);
@@ -609,10 +656,15 @@ final class JdbcQueueStore implements QueueStore {
       for (Ack a : acks) {
         first.putIfAbsent(a.id(), a);
       }
+      // the acks as rows: on PostgreSQL four arrays (one statement text, so one plan), on SQLite a union
       StringBuilder rows = new StringBuilder();
-      for (int i = 0; i < first.size(); i++) {
-        rows.append(i == 0 ? "SELECT ? AS id, ? AS provider, CAST(? AS BIGINT) AS at, ? AS line"
-            : " UNION ALL SELECT ?, ?, ?, ?");
+      if (pg) {
+        rows.append("SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS a(id, provider, at, line)");
+      } else {
+        for (int i = 0; i < first.size(); i++) {
+          rows.append(i == 0 ? "SELECT ? AS id, ? AS provider, CAST(? AS BIGINT) AS at, ? AS line"
+              : " UNION ALL SELECT ?, ?, ?, ?");
+        }
       }
       Map<String, Object[]> updated = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET provider_id = v.provider, status = 'SENT',"
@@ -621,12 +673,20 @@ final class JdbcQueueStore implements QueueStore {
           + " lease_until = NULL, history = wa_message.history || v.line FROM (" + rows + ") AS v"
           + " WHERE wa_message.id = v.id AND wa_message.status IN ('QUEUED', 'SENDING')"
           + " RETURNING wa_message.id, wa_message.attempts, wa_message.request, wa_message.created_at")) {
-        int i = 1;
-        for (Ack a : first.values()) {
-          ps.setString(i++, a.id());
-          ps.setString(i++, a.providerMessageId());
-          ps.setLong(i++, Codec.nanos(a.at()));
-          ps.setString(i++, Codec.line(sent(a.at())));
+        if (pg) {
+          List<Ack> list = List.copyOf(first.values());
+          ps.setArray(1, c.createArrayOf("text", list.stream().map(Ack::id).toArray()));
+          ps.setArray(2, c.createArrayOf("text", list.stream().map(Ack::providerMessageId).toArray()));
+          ps.setArray(3, c.createArrayOf("bigint", list.stream().map(a -> Codec.nanos(a.at())).toArray()));
+          ps.setArray(4, c.createArrayOf("text", list.stream().map(a -> Codec.line(sent(a.at()))).toArray()));
+        } else {
+          int i = 1;
+          for (Ack a : first.values()) {
+            ps.setString(i++, a.id());
+            ps.setString(i++, a.providerMessageId());
+            ps.setLong(i++, Codec.nanos(a.at()));
+            ps.setString(i++, Codec.line(sent(a.at())));
+          }
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
