@@ -11,7 +11,7 @@ java_bin="${2:+$2/bin/}java"
 . benchmarks/lib.sh
 cp=$(benchmark_classpath)
 "$java_bin" -version 2>&1 | head -n 1
-for producers in 2 4; do
+for producers in 2 64; do
   for db in postgresql sqlite; do
     for dispatchers in 1 4; do
       "$java_bin" -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark "$db" "$messages" "$dispatchers" "$producers" \
@@ -21,7 +21,7 @@ for producers in 2 4; do
 done
 if command -v node >/dev/null; then
   (cd benchmarks/pgboss && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 && \
-    for producers in 2 4; do for workers in 1 4; do node bench.mjs "$messages" "$workers" "$producers" | grep RESULT; done; done)
+    for producers in 2 64; do for workers in 1 4; do node bench.mjs "$messages" "$workers" "$producers" | grep RESULT; done; done)
 else
   echo "node is not installed: no pg-boss baseline"
 fi

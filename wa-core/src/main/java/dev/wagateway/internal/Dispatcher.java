@@ -74,7 +74,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   /** The most acceptances one store call records. */
   private static final int MAX_ACK_BATCH = 256;
   private final java.util.concurrent.ConcurrentLinkedQueue<Accepted> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicBoolean ackFlushQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean ackFlushing = new AtomicBoolean();
+  /** Whether the store prefers batched writes (see {@link QueueStore#prefersBatches}). */
+  private final boolean batches;
+  /** The lane whose drain's batch this thread hands to the engine now, if any. */
+  private final ThreadLocal<@Nullable Lane[]> holdingAcks = ThreadLocal.withInitial(() -> new Lane[1]);
 
   private record Receipt(MessageStatus status, Instant at, @Nullable Failure failure) {}
 
@@ -119,6 +123,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     this.sessions = sessions;
     store.setChangeListener(this::publish);
     store.setWakeListener(this::signal);
+    this.batches = store.prefersBatches();
   }
 
   private Lane lane(String sessionId) {
@@ -374,6 +379,22 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     if (go.isEmpty()) {
       return;
     }
+    if (!batches) {
+      for (Claimed c : go) {
+        try {
+          store.markSending(c.id(), now);
+        } catch (dev.wagateway.FencedException fenced) {
+          releaseRest(go, go.indexOf(c), now);
+          log.warn("not sending messages of session {}: {}", lane.sessionId, fenced.getMessage());
+          return;
+        }
+        long lag = Math.max(0, nanosBetween(c.availableAt(), now));
+        lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+        send(lane, conn, c, now);
+      }
+      sampleLag(go, now);
+      return;
+    }
     try {
       store.markSendingAll(go.stream().map(Claimed::id).toList(), now);
     } catch (dev.wagateway.FencedException fenced) {
@@ -382,18 +403,32 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       log.warn("not sending {} messages of session {}: {}", go.size(), lane.sessionId, fenced.getMessage());
       return;
     }
-    // the dispatch lag is sampled once per store call, by its oldest message: what matters is how
-    // late the dispatcher runs, as an event loop's lag is sampled, not one figure per message
+    long lag = sampleLag(go, now);
+    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    Lane[] holding = holdingAcks.get();
+    holding[0] = lane; // this lane's acceptances that come back at once are recorded together, below
+    try {
+      for (Claimed c : go) {
+        send(lane, conn, c, now);
+      }
+    } finally {
+      holding[0] = null;
+    }
+    flushAcks();
+  }
+
+  /**
+   * The dispatch lag is sampled once per batch handed over, by its oldest message: what matters is
+   * how late the dispatcher runs, as an event loop's lag is sampled, not one figure per message.
+   */
+  private long sampleLag(List<Claimed> go, Instant now) {
     Instant oldest = go.get(0).availableAt();
     for (Claimed c : go) {
       oldest = c.availableAt().isBefore(oldest) ? c.availableAt() : oldest;
     }
     long lag = Math.max(0, nanosBetween(oldest, now));
-    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
     ctx.metrics().dispatchLag(lag);
-    for (Claimed c : go) {
-      send(lane, conn, c, now);
-    }
+    return lag;
   }
 
   private void send(Lane lane, EngineConnection conn, Claimed c, Instant now) {
@@ -466,30 +501,43 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   }
 
   /** An engine's acceptance waiting to be recorded with others in one store call. */
-  private record Accepted(Claimed claimed, SendAck ack, Instant startedAt) {}
+  private record Accepted(Claimed claimed, SendAck ack, Instant startedAt, @Nullable Thread heldByDrain) {}
 
   /**
-   * Acceptances are recorded in batches: each one queues here and the first schedules a flush; the
-   * ones that arrive while a flush writes go in the next one (group commit, as a database likes it).
+   * Acceptances are recorded in batches, with no thread of their own: the ones a drain's batch gets
+   * at once are recorded together when the batch has been handed over; one that arrives later is
+   * recorded by its own thread, unless another is recording, which then takes it along (group
+   * commit, as a database likes it).
    */
   private void accepted(Lane lane, Claimed c, int attempt, SendAck ack, Instant startedAt) {
     lane.consecutiveFailures.set(0);
-    acks.add(new Accepted(c, ack, startedAt));
-    if (ackFlushQueued.compareAndSet(false, true)) {
-      ctx.scheduler().execute(this::flushAcks);
+    if (!batches) {
+      recorded(c, ack, startedAt, store.markSent(c.id(), ack.providerMessageId(), ack.at()).isPresent());
+      return;
+    }
+    boolean inDrain = holdingAcks.get()[0] == lane; // this lane's batch, being handed over on this thread
+    acks.add(new Accepted(c, ack, startedAt, inDrain ? Thread.currentThread() : null));
+    if (!inDrain) {
+      flushAcks();
     }
   }
 
-  /** Records every queued acceptance; also called at shutdown, so none is left unrecorded. */
+  /** Records every queued acceptance unless another thread is recording them; also called at shutdown. */
   void flushAcks() {
-    ackFlushQueued.set(false);
-    List<Accepted> batch = new ArrayList<>();
-    for (Accepted a; batch.size() < MAX_ACK_BATCH && (a = acks.poll()) != null; ) {
-      batch.add(a);
+    while (!acks.isEmpty() && ackFlushing.compareAndSet(false, true)) {
+      try {
+        List<Accepted> batch = new ArrayList<>();
+        for (Accepted a; batch.size() < MAX_ACK_BATCH && (a = acks.poll()) != null; ) {
+          batch.add(a);
+        }
+        record(batch);
+      } finally {
+        ackFlushing.set(false);
+      }
     }
-    if (batch.isEmpty()) {
-      return;
-    }
+  }
+
+  private void record(List<Accepted> batch) {
     List<java.util.Optional<StatusLog.Change>> changes;
     try {
       changes = store.markSentAll(batch.stream()
@@ -498,33 +546,37 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       // the messages stay SENDING under their lease; when it ends they are sent again
       log.error("recording {} acknowledged sends failed; they are retried when their lease ends", batch.size(), e);
       return;
-    } finally {
-      if (!acks.isEmpty() && ackFlushQueued.compareAndSet(false, true)) {
-        ctx.scheduler().execute(this::flushAcks);
-      }
     }
     Set<String> lanesToWake = new HashSet<>();
     for (int i = 0; i < batch.size(); i++) {
       Accepted a = batch.get(i);
-      lanesToWake.add(a.claimed().message().sessionId());
-      if (changes.get(i).isPresent()) {
-        OutboundMessage m = a.claimed().message();
-        ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(a.startedAt(), a.ack().at()),
-            nanosBetween(m.createdAt(), a.ack().at()));
+      if (a.heldByDrain() != Thread.currentThread()) {
+        lanesToWake.add(a.claimed().message().sessionId());
       }
-      sent.increment();
-      capacity.release();
-      Receipt early = earlyReceipts.remove(a.ack().providerMessageId());
-      if (early != null) {
-        applyReceipt(a.ack().providerMessageId(), early.status(), early.at(), early.failure());
-      }
+      recorded(a.claimed(), a.ack(), a.startedAt(), changes.get(i).isPresent());
     }
-    // a finished message frees the next one to its recipient: its lane may have found nothing to claim
+    // a finished message frees the next one to its recipient: a lane that ran meanwhile may have
+    // found nothing to claim (a drain recording its own batch needs no wake: it goes on claiming)
     for (String sessionId : lanesToWake) {
       Lane lane = lanes.get(sessionId);
       if (lane != null) {
         signal(lane);
       }
+    }
+  }
+
+  /** What follows an acceptance once it is recorded. */
+  private void recorded(Claimed c, SendAck ack, Instant startedAt, boolean changed) {
+    if (changed) {
+      OutboundMessage m = c.message();
+      ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(startedAt, ack.at()),
+          nanosBetween(m.createdAt(), ack.at()));
+    }
+    sent.increment();
+    capacity.release();
+    Receipt early = earlyReceipts.remove(ack.providerMessageId());
+    if (early != null) {
+      applyReceipt(ack.providerMessageId(), early.status(), early.at(), early.failure());
     }
   }
 

@@ -197,4 +197,13 @@ public interface QueueStore {
    * without polling. Stores used by one process never call it.
    */
   default void setWakeListener(java.util.function.Consumer<String> sessionHasWork) {}
+
+  /**
+   * Whether writes cost far more one by one than together (a database: a round trip and a commit
+   * each). The dispatcher then marks a batch SENDING in one call and gathers acceptances into
+   * {@link #markSentAll}; for a store in memory it makes the single calls, which cost less there.
+   */
+  default boolean prefersBatches() {
+    return false;
+  }
 }

@@ -117,6 +117,11 @@ final class JdbcQueueStore implements QueueStore {
   }
 
   @Override
+  public boolean prefersBatches() {
+    return true;
+  }
+
+  @Override
   public void setChangeListener(ChangeListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
