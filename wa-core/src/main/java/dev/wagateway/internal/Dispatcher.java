@@ -241,10 +241,12 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
       }
-      // The first message that may go is marked SENDING and sent alone: if it fails at once (the
-      // engine refuses, the session pauses) nothing else was marked. The rest of the batch is then
-      // marked in one store call and sent.
+      // With a store that prefers batches, the first message that may go is marked SENDING and sent
+      // alone: if it fails at once (the engine refuses, the session pauses) nothing else was marked.
+      // The rest of the batch is then marked in one store call and sent. Otherwise each message is
+      // marked and sent in turn, the pause checked before each.
       List<Claimed> go = new ArrayList<>(batch.size());
+      boolean lagSampled = false;
       for (int i = 0; i < batch.size(); i++) {
         Claimed c = batch.get(i);
         if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
@@ -265,20 +267,21 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           store.release(c.id(), hold.until);
           if (hold.sessionWide) {
             releaseRest(batch, i + 1, hold.until);
-            sendAll(lane, conn, go, now);
+            sendAll(lane, conn, go, now, true);
             wakeAt(lane, hold.until);
             return false;
           }
           continue;
         }
-        if (sentOne) {
+        if (sentOne && batches) {
           go.add(c);
         } else {
-          sendAll(lane, conn, List.of(c), now);
+          sendAll(lane, conn, List.of(c), now, !lagSampled);
           sentOne = true;
+          lagSampled = true;
         }
       }
-      sendAll(lane, conn, go, now);
+      sendAll(lane, conn, go, now, true);
       if (batch.size() < want) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
@@ -374,8 +377,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   // ---- sending ----
 
-  /** Marks the messages SENDING in one store call, then hands each to the engine. */
-  private void sendAll(Lane lane, EngineConnection conn, List<Claimed> go, Instant now) {
+  /**
+   * Marks the messages SENDING (in one store call when the store prefers batches), then hands each
+   * to the engine; {@code recordLag}: whether this call samples the dispatch lag.
+   */
+  private void sendAll(Lane lane, EngineConnection conn, List<Claimed> go, Instant now, boolean recordLag) {
     if (go.isEmpty()) {
       return;
     }
@@ -392,7 +398,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
         send(lane, conn, c, now);
       }
-      sampleLag(go, now);
+      if (recordLag) {
+        sampleLag(go, now);
+      }
       return;
     }
     try {
@@ -403,8 +411,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       log.warn("not sending {} messages of session {}: {}", go.size(), lane.sessionId, fenced.getMessage());
       return;
     }
-    long lag = sampleLag(go, now);
-    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    long lag = recordLag ? sampleLag(go, now) : 0;
+    if (recordLag) {
+      lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+    }
     Lane[] holding = holdingAcks.get();
     holding[0] = lane; // this lane's acceptances that come back at once are recorded together, below
     try {
@@ -418,7 +428,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   }
 
   /**
-   * The dispatch lag is sampled once per batch handed over, by its oldest message: what matters is
+   * The dispatch lag is sampled about once per claimed batch, by its oldest message: what matters is
    * how late the dispatcher runs, as an event loop's lag is sampled, not one figure per message.
    */
   private long sampleLag(List<Claimed> go, Instant now) {
