@@ -394,8 +394,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
           log.warn("not sending messages of session {}: {}", lane.sessionId, fenced.getMessage());
           return;
         }
-        long lag = Math.max(0, nanosBetween(c.availableAt(), now));
-        lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+        averageLag(Math.max(0, nanosBetween(c.availableAt(), now)));
         send(lane, conn, c, now);
       }
       if (recordLag) {
@@ -411,9 +410,8 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       log.warn("not sending {} messages of session {}: {}", go.size(), lane.sessionId, fenced.getMessage());
       return;
     }
-    long lag = recordLag ? sampleLag(go, now) : 0;
     if (recordLag) {
-      lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
+      averageLag(sampleLag(go, now));
     }
     Lane[] holding = holdingAcks.get();
     holding[0] = lane; // this lane's acceptances that come back at once are recorded together, below
@@ -439,6 +437,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     long lag = Math.max(0, nanosBetween(oldest, now));
     ctx.metrics().dispatchLag(lag);
     return lag;
+  }
+
+  /** Moves the lag's running average (what the queue stats report) towards {@code lag}. */
+  private void averageLag(long lag) {
+    lagNanosEwma.getAndUpdate(prev -> prev == 0 ? lag : prev + (lag - prev) / 16);
   }
 
   private void send(Lane lane, EngineConnection conn, Claimed c, Instant now) {

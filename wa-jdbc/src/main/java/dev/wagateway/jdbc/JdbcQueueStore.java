@@ -365,10 +365,15 @@ final class JdbcQueueStore implements QueueStore {
     return m.notBefore() != null && m.notBefore().isAfter(item.now()) ? m.notBefore() : item.now();
   }
 
-  private EnqueueResult accepted(Item item, StatusLog.Change queued) {
-    listener.onChange(item.message(), 0, queued);
-    return new EnqueueResult.Accepted(new MessageInfo(item.message(), MessageStatus.QUEUED, List.of(queued), 0,
+  private EnqueueResult accepted(Item item) {
+    listener.onChange(item.message(), 0, item.queued());
+    return new EnqueueResult.Accepted(new MessageInfo(item.message(), MessageStatus.QUEUED, List.of(item.queued()), 0,
         due(item), null, null));
+  }
+
+  /** The key of the transaction lock on one recipient of one session (see lockRecipient). */
+  private static String lockKey(String sessionId, String recipient) {
+    return sessionId + '|' + recipient;
   }
 
   /** One message in one statement (plus its key's): the common case of a lone enqueue. */
@@ -383,17 +388,16 @@ final class JdbcQueueStore implements QueueStore {
           return new EnqueueResult.Duplicate(original);
         }
       }
-      StatusLog.Change queued = item.queued();
       // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
       update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
           + " status, attempts, available_at, history) SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
           + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
           pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
-              m.createdAt(), due(item), item.queuedLine(), m.sessionId() + '|' + recipient}
+              m.createdAt(), due(item), item.queuedLine(), lockKey(m.sessionId(), recipient)}
               : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
               m.createdAt(), due(item), item.queuedLine()});
       notifyOthers(c, List.of(m.sessionId())); // delivered at commit
-      return accepted(item, queued);
+      return accepted(item);
     });
   }
 
@@ -424,7 +428,7 @@ final class JdbcQueueStore implements QueueStore {
           + " hashtext(k) AS h FROM unnest(?) AS k ORDER BY h OFFSET 0) AS recipient_locks")) {
         ps.setArray(1, c.createArrayOf("text", accepted.stream().map(i -> {
           OutboundMessage m = items.get(i).message();
-          return m.sessionId() + '|' + m.to().asString();
+          return lockKey(m.sessionId(), m.to().asString());
         }).distinct().toArray()));
         ps.executeQuery().close();
       }
@@ -443,7 +447,7 @@ final class JdbcQueueStore implements QueueStore {
     }
     notifyOthers(c, accepted.stream().map(i -> items.get(i).message().sessionId()).distinct().toList());
     for (int i : accepted) {
-      results[i] = accepted(items.get(i), items.get(i).queued());
+      results[i] = accepted(items.get(i));
     }
     return List.of(results);
   }
@@ -457,7 +461,7 @@ final class JdbcQueueStore implements QueueStore {
   private void lockRecipient(Connection c, String sessionId, String recipient) throws SQLException {
     if (pg) {
       try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-        ps.setString(1, sessionId + '|' + recipient);
+        ps.setString(1, lockKey(sessionId, recipient));
         ps.executeQuery().close();
       }
     }
