@@ -247,41 +247,52 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       // marked and sent in turn, the pause checked before each.
       List<Claimed> go = new ArrayList<>(batch.size());
       boolean lagSampled = false;
-      for (int i = 0; i < batch.size(); i++) {
-        Claimed c = batch.get(i);
-        if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
-          releaseRest(go, 0, now);
-          releaseRest(batch, i, now);
-          signal(lane);
-          return false;
-        }
-        Instant expiresAt = c.message().expiresAt();
-        if (expiresAt != null && !now.isBefore(expiresAt)) {
-          store.deadLetter(c.id(),
-              Failure.of(FailureType.EXPIRED, "expired", "not sent before " + expiresAt), now);
-          capacity.release();
-          continue;
-        }
-        Hold hold = pace(lane, session, c.message(), now);
-        if (hold != null) {
-          store.release(c.id(), hold.until);
-          if (hold.sessionWide) {
-            releaseRest(batch, i + 1, hold.until);
-            sendAll(lane, conn, go, now, true);
-            wakeAt(lane, hold.until);
+      // acceptances that come back at once, the first message's too, are recorded together when the
+      // batch has been handed over (one store call for the batch)
+      Lane[] holding = holdingAcks.get();
+      holding[0] = batches ? lane : null;
+      try {
+        for (int i = 0; i < batch.size(); i++) {
+          Claimed c = batch.get(i);
+          if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
+            releaseRest(go, 0, now);
+            releaseRest(batch, i, now);
+            signal(lane);
             return false;
           }
-          continue;
+          Instant expiresAt = c.message().expiresAt();
+          if (expiresAt != null && !now.isBefore(expiresAt)) {
+            store.deadLetter(c.id(),
+                Failure.of(FailureType.EXPIRED, "expired", "not sent before " + expiresAt), now);
+            capacity.release();
+            continue;
+          }
+          Hold hold = pace(lane, session, c.message(), now);
+          if (hold != null) {
+            store.release(c.id(), hold.until);
+            if (hold.sessionWide) {
+              releaseRest(batch, i + 1, hold.until);
+              sendAll(lane, conn, go, now, true);
+              wakeAt(lane, hold.until);
+              return false;
+            }
+            continue;
+          }
+          if (sentOne && batches) {
+            go.add(c);
+          } else {
+            sendAll(lane, conn, List.of(c), now, !lagSampled);
+            sentOne = true;
+            lagSampled = true;
+          }
         }
-        if (sentOne && batches) {
-          go.add(c);
-        } else {
-          sendAll(lane, conn, List.of(c), now, !lagSampled);
-          sentOne = true;
-          lagSampled = true;
+        sendAll(lane, conn, go, now, true);
+      } finally {
+        if (holding[0] != null) {
+          holding[0] = null;
+          flushAcks();
         }
       }
-      sendAll(lane, conn, go, now, true);
       if (batch.size() < want) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
@@ -413,16 +424,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     if (recordLag) {
       averageLag(sampleLag(go, now));
     }
-    Lane[] holding = holdingAcks.get();
-    holding[0] = lane; // this lane's acceptances that come back at once are recorded together, below
-    try {
-      for (Claimed c : go) {
-        send(lane, conn, c, now);
-      }
-    } finally {
-      holding[0] = null;
+    for (Claimed c : go) {
+      send(lane, conn, c, now); // acceptances that come back at once are held until the drain's batch is handed over
     }
-    flushAcks();
   }
 
   /**
