@@ -48,17 +48,19 @@ run "webhook delivery (20k x 3 rounds) and signing" "the raw JDK HttpClient in t
 run "sessions at scale (10,000 simulated, 60 s idle)" "target 50 KB heap per session" \
   j -Xmx4g -cp "$cp" dev.wagateway.benchmarks.SessionScaleBenchmark 10000 60
 if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
-  run "wa-jdbc queue, PostgreSQL (20k, 64 producers, 1 dispatcher)" "pg-boss, next row; target 10,000 msg/s" \
-    j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark postgresql 20000 1 64
+  for d in 1 4; do
+    run "wa-jdbc queue, PostgreSQL (100k, 64 producers, $d dispatcher(s))" "pg-boss, below; target 10,000 msg/s" \
+      j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark postgresql 100000 $d 64
+  done
   if command -v node >/dev/null; then
-    run "pg-boss on the same PostgreSQL (20k, 64 producers, 1 worker)" "the anchor for the row above" \
-      bash -c "cd benchmarks/pgboss && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 && node bench.mjs 20000 1 64"
+    run "pg-boss on the same PostgreSQL (100k, 64 producers, 4 workers)" "the anchor for the rows above" \
+      bash -c "cd benchmarks/pgboss && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 && node bench.mjs 100000 4 64"
   fi
 else
   rows+=("| wa-jdbc queue, PostgreSQL | not run: no PostgreSQL on 127.0.0.1:5432 | pg-boss | 0 s |")
 fi
-run "wa-jdbc queue, SQLite (20k, 64 producers, 4 dispatchers)" "the PostgreSQL row" \
-  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark sqlite 20000 4 64
+run "wa-jdbc queue, SQLite (100k, 64 producers, 4 dispatchers)" "the PostgreSQL rows" \
+  j -Xmx2g -cp "$cp" dev.wagateway.benchmarks.JdbcQueueBenchmark sqlite 100000 4 64
 run "wa-web protocol core (2 s x 5 rounds)" "none published for Java; the stage-2 baseline" \
   j -Xmx1g -cp "$cp" dev.wagateway.benchmarks.WebProtocolBenchmark 2 5
 run "web sessions, memory (100 against the mock server)" "target 5 MB heap per session" \

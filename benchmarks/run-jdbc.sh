@@ -6,7 +6,7 @@
 # Usage: benchmarks/run-jdbc.sh [MESSAGES] [JAVA_HOME]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-messages="${1:-20000}"
+messages="${1:-100000}"
 java_bin="${2:+$2/bin/}java"
 . benchmarks/lib.sh
 cp=$(benchmark_classpath)

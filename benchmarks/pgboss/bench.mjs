@@ -44,7 +44,7 @@ async function round(n, measure) {
       if (produced - done > BACKLOG) { await new Promise(r => setTimeout(r, 1)); continue; }
       const i = produced++;
       sentAt.set(i, process.hrtime.bigint());
-      await boss.send(queue, { i, session: 's' + (i % 20), to: '+4917' + String(i % 5000).padStart(8, '0'),
+      await boss.send(queue, { i, session: 's' + (i % 20), to: '+4917' + String(i % 100000).padStart(8, '0'),
         text: 'benchmark message ' + i });
     }
   };

@@ -30,12 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * more than {@code backlog} messages ahead of the dispatchers; each dispatcher thread drains its
  * own share of the sessions. Latency is from the enqueue call to the commit of SENT.
  *
- * <p>Usage: {@code JdbcQueueBenchmark postgresql|sqlite MESSAGES DISPATCHERS [PRODUCERS] [SESSIONS]}
+ * <p>Recipients: message {@code i} goes to recipient {@code i % RECIPIENTS} (default 100,000, so in a
+ * run of up to 100,000 messages each goes to a new recipient, as in a bulk send). With fewer, a
+ * recipient's next message waits until its previous one is SENT (the queue keeps each recipient's
+ * order): once the messages in flight span more than RECIPIENTS, claims find fewer heads.
+ *
+ * <p>Usage: {@code JdbcQueueBenchmark postgresql|sqlite MESSAGES DISPATCHERS [PRODUCERS] [SESSIONS]
+ * [RECIPIENTS]}
  */
 public final class JdbcQueueBenchmark {
-  /** 5,000 recipients, formatted once (the harness's own work stays out of the figure). */
-  static final String[] RECIPIENTS = java.util.stream.IntStream.range(0, 5_000)
-      .mapToObj(i -> "+4917" + String.format("%08d", i)).toArray(String[]::new);
+  /** Recipients, formatted once (the harness's own work stays out of the figure). */
+  static String[] recipients = new String[0];
   static final String PG = System.getProperty("wa.bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
 
   public static void main(String[] args) throws Exception {
@@ -50,6 +55,9 @@ public final class JdbcQueueBenchmark {
     int dispatchers = Integer.parseInt(args[2]);
     int producers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int sessions = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+    int recipientCount = args.length > 5 ? Integer.parseInt(args[5]) : 100_000;
+    recipients = java.util.stream.IntStream.range(0, recipientCount)
+        .mapToObj(i -> "+4917" + String.format("%08d", i)).toArray(String[]::new);
     int backlog = dispatchers == 0 ? messages : 2_000; // no dispatcher: the enqueue side alone
     HikariConfig cfg = new HikariConfig();
     cfg.setMaximumPoolSize(producers + dispatchers + 2);
@@ -62,6 +70,9 @@ public final class JdbcQueueBenchmark {
       cfg.setUsername("postgres");
       if (Boolean.getBoolean("wa.bench.asyncCommit")) {
         cfg.setConnectionInitSql("SET synchronous_commit = off");
+      }
+      if (System.getProperty("wa.bench.initSql") != null) { // diagnosis, e.g. LOAD 'auto_explain'; SET ...
+        cfg.setConnectionInitSql(System.getProperty("wa.bench.initSql"));
       }
     } else {
       Path db = Files.createTempDirectory("wa-bench").resolve("wa.db");
@@ -76,8 +87,8 @@ public final class JdbcQueueBenchmark {
       run(store, 20_000, dispatchers, producers, sessions, backlog, false);
       double[] r = run(store, messages, dispatchers, producers, sessions, backlog, true);
       System.out.printf(Locale.ROOT, "RESULT jdbc-queue %s dispatchers=%d producers=%d: %.0f msg/s,"
-          + " latency p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d messages, %d sessions)%n", dialect, dispatchers,
-          producers, r[0], r[1], r[2], r[3], messages, sessions);
+          + " latency p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d messages, %d sessions, %d recipients)%n", dialect,
+          dispatchers, producers, r[0], r[1], r[2], r[3], messages, sessions, recipientCount);
     }
   }
 
@@ -101,7 +112,7 @@ public final class JdbcQueueBenchmark {
         while ((i = produced.getAndIncrement()) < messages) {
           ahead.acquireUninterruptibly(); // no spinning: 2 cores are shared with the database
           String session = "s" + (i % sessions);
-          String to = RECIPIENTS[i % RECIPIENTS.length];
+          String to = recipients[i % recipients.length];
           OutboundMessage m = new OutboundMessage("msg_b" + seq.incrementAndGet() + "_" + t0,
               MessageRequest.builder().session(session).to(to).text("benchmark message " + i).build(), Instant.now());
           startedAt.put(m.id(), System.nanoTime());
@@ -111,6 +122,7 @@ public final class JdbcQueueBenchmark {
         }
       }));
     }
+    long[][] perDispatcher = new long[dispatchers][3]; // claims that found messages, messages, ns in calls
     for (int d = 0; d < dispatchers; d++) {
       int self = d;
       threads.add(started(() -> {
@@ -139,6 +151,9 @@ public final class JdbcQueueBenchmark {
             store.markSentAll(claimed.stream().map(c -> new QueueStore.Ack(c.id(), "P." + c.id(), acked)).toList());
             calls[3].add(System.nanoTime() - m1);
             batchSizes.add(claimed.size());
+            perDispatcher[self][0]++;
+            perDispatcher[self][1] += claimed.size();
+            perDispatcher[self][2] += System.nanoTime() - c0;
             long now = System.nanoTime();
             int n0 = done.getAndAdd(claimed.size());
             for (int k = 0; k < claimed.size(); k++) {
@@ -163,6 +178,11 @@ public final class JdbcQueueBenchmark {
       System.out.printf(Locale.ROOT, "calls: enqueue %s; claim %s (%.1f messages each); markSending %s;"
           + " markSendingAll %s; markSentAll %s; empty claim %s%n", calls[0], calls[1], batchSizes.sum()
           / (double) Math.max(1, calls[1].count.sum()), calls[5], calls[2], calls[3], calls[4]);
+      StringBuilder each = new StringBuilder("per dispatcher (claims, messages, seconds in calls):");
+      for (long[] d : perDispatcher) {
+        each.append(String.format(Locale.ROOT, " [%d, %d, %.1f s]", d[0], d[1], d[2] / 1e9));
+      }
+      System.out.println(each);
     }
     store.pruneFinished(Instant.now().plusSeconds(1));
     long[] sorted = Arrays.copyOf(latencies, Math.min(done.get(), latencies.length));

@@ -66,6 +66,20 @@ final class JdbcQueueStore implements QueueStore {
   private final int maxWriters;
   private volatile ChangeListener listener = (m, a, c) -> {};
 
+  /**
+   * PostgreSQL: the statistics of wa_message are refreshed (ANALYZE) when this store has accepted
+   * 1,000 messages, then 10,000, and so on to 10 million. A prepared statement's generic plan is
+   * kept until the table's statistics change; one planned on a young, nearly empty table is a
+   * sequential scan, which stays in use as the table grows and made marking a batch 10x slower in a
+   * fresh process until autovacuum first analyzed the table (docs/BENCHMARKS.md). ANALYZE makes
+   * every backend plan again, with the table's real size.
+   */
+  static final long FIRST_ANALYZE = 1_000;
+  private static final long LAST_ANALYZE = 10_000_000;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcQueueStore.class);
+  private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong analyzeAt = new java.util.concurrent.atomic.AtomicLong(FIRST_ANALYZE);
+
   private final Fence fence;
   /** Set for a shared store on PostgreSQL: enqueues notify, and setWakeListener listens. */
   private final javax.sql.@Nullable DataSource notifyOn;
@@ -366,6 +380,15 @@ final class JdbcQueueStore implements QueueStore {
   }
 
   private EnqueueResult accepted(Item item) {
+    if (pg) {
+      long n = accepted.incrementAndGet();
+      long at = analyzeAt.get();
+      if (n >= at && at <= LAST_ANALYZE && analyzeAt.compareAndSet(at, at * 10)) {
+        Thread t = new Thread(this::analyze, "wa-jdbc-analyze");
+        t.setDaemon(true); // a few hundred milliseconds once per decade of messages, off the caller's thread
+        t.start();
+      }
+    }
     listener.onChange(item.message(), 0, item.queued());
     return new EnqueueResult.Accepted(new MessageInfo(item.message(), MessageStatus.QUEUED, List.of(item.queued()), 0,
         due(item), null, null));
@@ -557,11 +580,21 @@ final class JdbcQueueStore implements QueueStore {
     String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     var owned = fence.of(sessionId);
-    List<Claimed> out = tx.single("claiming messages of session " + sessionId, c -> {
-      // On PostgreSQL a claim commits without waiting for the WAL flush: a lease lost with the database
-      // costs nothing (leases are freed at start anyway), while a status change waits as always
+    Transactions.Work<List<Claimed>> work = c -> {
+      if (pg) {
+        // The pick must walk wa_message_claim in its order and stop at the limit. With statistics of a
+        // busy table the planner prefers a bitmap scan of every waiting message of the session plus a
+        // sort: a bitmap scan never marks dead index entries, so each claim visits every message
+        // claimed since the last vacuum (5-10 ms a claim at 10,000 messages/s); and on a young table it
+        // picks a sequential scan, which a cached plan keeps as the table grows. Both are turned off
+        // for this transaction only. The claim also commits without waiting for the WAL flush: a
+        // lease lost with the database costs nothing (leases are freed at start anyway).
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('enable_bitmapscan', 'off', true),"
+            + " set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)")) {
+          ps.executeQuery().close();
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
-          + (pg ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "")
           + " WHERE id IN (" + pick + ")" + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
           + " RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
         Codec.bind(ps, now.plus(lease), sessionId, now, max);
@@ -581,7 +614,9 @@ final class JdbcQueueStore implements QueueStore {
         rows.sort(CLAIM_ORDER); // RETURNING has no order of its own
         return rows.stream().map(ClaimRow::claimed).toList();
       }
-    });
+    };
+    String what = "claiming messages of session " + sessionId;
+    List<Claimed> out = pg ? tx.write(what, work) : tx.single(what, work);
     if (claimedCache.size() > CACHE_LIMIT) {
       claimedCache.clear(); // leases taken over by another instance leave entries behind
     }
@@ -637,8 +672,12 @@ final class JdbcQueueStore implements QueueStore {
         : "marking " + ids.size() + " messages sending", c -> {
       Map<String, Object[]> updated = new HashMap<>();
       if (fast) {
+        // On PostgreSQL this commits without waiting for the WAL flush, as a claim does: a SENDING
+        // mark lost with the database changes nothing, since a message claimed or SENDING when its
+        // lease ends is sent again either way (docs/operations.md)
         try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1,"
-            + " status = 'SENDING', history = history || ? || (attempts + 1) || ? WHERE id"
+            + " status = 'SENDING', history = history || ? || (attempts + 1) || ?"
+            + (pg ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "") + " WHERE id"
             + (pg ? " = ANY(?)" : " IN (" + marks(ids.size()) + ")") // on PostgreSQL one text, so one plan
             + " AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
             + " RETURNING id, attempts, request, created_at")) {
@@ -676,6 +715,21 @@ final class JdbcQueueStore implements QueueStore {
       }
       return out;
     });
+  }
+
+  /** Refreshes the table's statistics (see FIRST_ANALYZE); a user that may not is told once, and autovacuum does it later. */
+  private void analyze() {
+    try {
+      tx.single("refreshing the statistics of wa_message", c -> {
+        try (java.sql.Statement st = c.createStatement()) {
+          return st.execute("ANALYZE wa_message");
+        }
+      });
+    } catch (RuntimeException e) {
+      if (analyzeAt.getAndSet(Long.MAX_VALUE) != Long.MAX_VALUE) {
+        log.info("not refreshing the statistics of wa_message ({}); PostgreSQL's autovacuum will", e.getMessage());
+      }
+    }
   }
 
   /** {@code n} comma-separated parameter marks. */
