@@ -77,7 +77,7 @@ final class JdbcQueueStore implements QueueStore {
   static final long FIRST_ANALYZE = 1_000;
   private static final long LAST_ANALYZE = 10_000_000;
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcQueueStore.class);
-  private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong acceptedCount = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong analyzeAt = new java.util.concurrent.atomic.AtomicLong(FIRST_ANALYZE);
 
   private final Fence fence;
@@ -381,7 +381,7 @@ final class JdbcQueueStore implements QueueStore {
 
   private EnqueueResult accepted(Item item) {
     if (pg) {
-      long n = accepted.incrementAndGet();
+      long n = acceptedCount.incrementAndGet();
       long at = analyzeAt.get();
       if (n >= at && at <= LAST_ANALYZE && analyzeAt.compareAndSet(at, at * 10)) {
         Thread t = new Thread(this::analyze, "wa-jdbc-analyze");
@@ -580,8 +580,9 @@ final class JdbcQueueStore implements QueueStore {
     String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     var owned = fence.of(sessionId);
+    boolean own = !tx.inTransaction(); // a caller's transaction keeps its own settings
     Transactions.Work<List<Claimed>> work = c -> {
-      if (pg) {
+      if (pg && own) {
         // The pick must walk wa_message_claim in its order and stop at the limit. With statistics of a
         // busy table the planner prefers a bitmap scan of every waiting message of the session plus a
         // sort: a bitmap scan never marks dead index entries, so each claim visits every message
@@ -667,6 +668,7 @@ final class JdbcQueueStore implements QueueStore {
       owned = owned.isPresent() ? owned : lease;
     }
     boolean fast = oneStatement;
+    boolean noFlushWait = pg && !tx.inTransaction(); // a caller's transaction keeps its own settings
     var fencedBy = owned;
     return tx.write(ids.size() == 1 ? "marking message " + ids.get(0) + " sending"
         : "marking " + ids.size() + " messages sending", c -> {
@@ -677,7 +679,8 @@ final class JdbcQueueStore implements QueueStore {
         // lease ends is sent again either way (docs/operations.md)
         try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1,"
             + " status = 'SENDING', history = history || ? || (attempts + 1) || ?"
-            + (pg ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "") + " WHERE id"
+            + (noFlushWait ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "")
+            + " WHERE id"
             + (pg ? " = ANY(?)" : " IN (" + marks(ids.size()) + ")") // on PostgreSQL one text, so one plan
             + " AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
             + " RETURNING id, attempts, request, created_at")) {
