@@ -49,6 +49,9 @@ final class JdbcQueueStore implements QueueStore {
    */
   private static final String IS_HEAD = " AND m.seq = (SELECT MIN(o.seq) FROM wa_message o WHERE o.session_id = m.session_id"
       + " AND o.recipient = m.recipient AND o.state IN ('W', 'A'))";
+  /** The columns every insert of a message writes, in this order. */
+  private static final String INSERT_INTO = "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request,"
+      + " created_at, state, status, attempts, available_at, history)";
   /** Decoded requests of claimed messages: the follow-up calls tell the listener without decoding. */
   private static final int CACHE_LIMIT = 50_000;
 
@@ -379,16 +382,21 @@ final class JdbcQueueStore implements QueueStore {
     return m.notBefore() != null && m.notBefore().isAfter(item.now()) ? m.notBefore() : item.now();
   }
 
-  private EnqueueResult accepted(Item item) {
-    if (pg) {
-      long n = acceptedCount.incrementAndGet();
-      long at = analyzeAt.get();
-      if (n >= at && at <= LAST_ANALYZE && analyzeAt.compareAndSet(at, at * 10)) {
-        Thread t = new Thread(this::analyze, "wa-jdbc-analyze");
-        t.setDaemon(true); // a few hundred milliseconds once per decade of messages, off the caller's thread
-        t.start();
-      }
+  /** Counts {@code n} more accepted messages and starts the statistics refresh when a threshold is passed. */
+  private void counted(int n) {
+    if (!pg) {
+      return;
     }
+    long total = acceptedCount.addAndGet(n);
+    long at = analyzeAt.get();
+    if (total >= at && at <= LAST_ANALYZE && analyzeAt.compareAndSet(at, at * 10)) {
+      Thread t = new Thread(this::analyze, "wa-jdbc-analyze");
+      t.setDaemon(true); // a few hundred milliseconds once per decade of messages, off the caller's thread
+      t.start();
+    }
+  }
+
+  private EnqueueResult accepted(Item item) {
     listener.onChange(item.message(), 0, item.queued());
     return new EnqueueResult.Accepted(new MessageInfo(item.message(), MessageStatus.QUEUED, List.of(item.queued()), 0,
         due(item), null, null));
@@ -412,14 +420,14 @@ final class JdbcQueueStore implements QueueStore {
         }
       }
       // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
-      update(c, "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request, created_at, state,"
-          + " status, attempts, available_at, history) SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
+      update(c, INSERT_INTO + " SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
           + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
           pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
               m.createdAt(), due(item), item.queuedLine(), lockKey(m.sessionId(), recipient)}
               : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
               m.createdAt(), due(item), item.queuedLine()});
       notifyOthers(c, List.of(m.sessionId())); // delivered at commit
+      counted(1);
       return accepted(item);
     });
   }
@@ -459,8 +467,7 @@ final class JdbcQueueStore implements QueueStore {
     if (pg) {
       insertRows(c, accepted.stream().map(items::get).toList());
     } else {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO wa_message (id, seq, session_id, recipient,"
-          + " priority, request, created_at, state, status, attempts, available_at, history) VALUES (?, " + nextSeq
+      try (PreparedStatement ps = c.prepareStatement(INSERT_INTO + " VALUES (?, " + nextSeq
           + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)")) {
         for (int i : accepted) {
           Item item = items.get(i);
@@ -473,6 +480,7 @@ final class JdbcQueueStore implements QueueStore {
       }
     }
     notifyOthers(c, accepted.stream().map(i -> items.get(i).message().sessionId()).distinct().toList());
+    counted(accepted.size());
     for (int i : accepted) {
       results[i] = accepted(items.get(i));
     }
@@ -508,8 +516,7 @@ final class JdbcQueueStore implements QueueStore {
       available[i] = Codec.nanos(due(item));
       history[i] = item.queuedLine();
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO wa_message (id, seq, session_id, recipient, priority,"
-        + " request, created_at, state, status, attempts, available_at, history) SELECT v.id, nextval('wa_message_seq'),"
+    try (PreparedStatement ps = c.prepareStatement(INSERT_INTO + " SELECT v.id, nextval('wa_message_seq'),"
         + " v.session_id, v.recipient, v.priority, v.request, v.created_at, 'W', 'QUEUED', 0, v.available_at, v.history"
         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[])"
         + " WITH ORDINALITY AS v(id, session_id, recipient, priority, request, created_at, available_at, history, ord)"
