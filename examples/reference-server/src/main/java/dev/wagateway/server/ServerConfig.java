@@ -193,20 +193,52 @@ public record ServerConfig(
     }
     String bucket = r.raw("WA_MEDIA_S3_BUCKET");
     ValidationException.require(bucket != null, "WA_MEDIA_S3_BUCKET", "WA_MEDIA=s3 needs a bucket");
-    var b = dev.wagateway.media.s3.S3MediaStore.builder().bucket(bucket)
-        .region(r.string("WA_MEDIA_S3_REGION", "us-east-1")).prefix(r.string("WA_MEDIA_S3_PREFIX", "media/"));
-    String endpoint = r.raw("WA_MEDIA_S3_ENDPOINT");
-    if (endpoint != null) {
-      b.endpoint(endpoint);
-    }
     String key = r.raw("WA_MEDIA_S3_ACCESS_KEY");
     String secret = r.raw("WA_MEDIA_S3_SECRET_KEY");
     ValidationException.require((key == null) == (secret == null), key == null ? "WA_MEDIA_S3_ACCESS_KEY"
         : "WA_MEDIA_S3_SECRET_KEY", "give both keys, or neither for the SDK's default credentials");
-    if (key != null) {
-      b.credentials(key, secret);
+    return asVariables(S3_VARIABLES, "WA_MEDIA", () -> {
+      var b = dev.wagateway.media.s3.S3MediaStore.builder().bucket(bucket)
+          .region(r.string("WA_MEDIA_S3_REGION", "us-east-1")).prefix(r.string("WA_MEDIA_S3_PREFIX", "media/"));
+      String endpoint = r.raw("WA_MEDIA_S3_ENDPOINT");
+      if (endpoint != null) {
+        b.endpoint(endpoint);
+      }
+      if (key != null) {
+        b.credentials(key, secret);
+      }
+      return b;
+    });
+  }
+
+  /** The S3 builder's field names, as the variables that set them. */
+  private static final Map<String, String> S3_VARIABLES = Map.of("media.s3.bucket", "WA_MEDIA_S3_BUCKET",
+      "media.s3.region", "WA_MEDIA_S3_REGION", "media.s3.prefix", "WA_MEDIA_S3_PREFIX", "media.s3.endpoint",
+      "WA_MEDIA_S3_ENDPOINT", "media.s3.accessKeyId", "WA_MEDIA_S3_ACCESS_KEY", "media.s3.secretAccessKey",
+      "WA_MEDIA_S3_SECRET_KEY");
+
+  /** The Cloud API builder's field names, as the variables that set them. */
+  private static final Map<String, String> CLOUDAPI_VARIABLES = Map.of("cloudapi.appSecret", "WA_CLOUDAPI_APP_SECRET",
+      "cloudapi.verifyToken", "WA_CLOUDAPI_VERIFY_TOKEN", "cloudapi.baseUrl", "WA_CLOUDAPI_BASE_URL",
+      "cloudapi.apiVersion", "WA_CLOUDAPI_API_VERSION", "cloudapi.accounts.sessionId", "WA_CLOUDAPI_ACCOUNTS",
+      "cloudapi.accounts.phoneNumberId", "WA_CLOUDAPI_ACCOUNTS", "cloudapi.accounts.accessToken",
+      "WA_CLOUDAPI_ACCOUNTS");
+
+  /**
+   * Runs a library builder fed from variables; its errors name the library's field
+   * ({@code media.s3.bucket}), which an operator does not set, so they are named again as the
+   * variable that does ({@code WA_MEDIA_S3_BUCKET}), or {@code otherwise} for a field no variable sets.
+   */
+  private static <T> T asVariables(Map<String, String> variables, String otherwise,
+      java.util.function.Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (ValidationException e) {
+      if (e.field().startsWith("WA_")) {
+        throw e;
+      }
+      throw new ValidationException(variables.getOrDefault(e.field(), otherwise), e.reason());
     }
-    return b;
   }
 
   /** The server's address as webhook receivers reach it, for signed media links. */
@@ -246,6 +278,10 @@ public record ServerConfig(
    * separated by commas; the app secret and verify token come from their own settings.
    */
   private static dev.wagateway.cloudapi.CloudApiConfig cloudApi(Values r) {
+    return asVariables(CLOUDAPI_VARIABLES, "WA_ENGINE", () -> cloudApiAccounts(r));
+  }
+
+  private static dev.wagateway.cloudapi.CloudApiConfig cloudApiAccounts(Values r) {
     String secret = r.raw("WA_CLOUDAPI_APP_SECRET");
     String verify = r.raw("WA_CLOUDAPI_VERIFY_TOKEN");
     String accounts = r.raw("WA_CLOUDAPI_ACCOUNTS");

@@ -179,7 +179,19 @@ class CloudApiServerTest {
         "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=1001"))).hasMessageContaining("WA_CLOUDAPI_ACCOUNTS");
     assertThatThrownBy(() -> ServerConfig.load(Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", SECRET,
         "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=abc:" + TOKEN)))
-        .hasMessageContaining("phoneNumberId");
+        .hasMessageContaining("phone number id").extracting(e -> ((ValidationException) e).field())
+        .isEqualTo("WA_CLOUDAPI_ACCOUNTS");
+    // the Cloud API builder's own checks come out named as the variable an operator sets, tokens left out
+    assertThatThrownBy(() -> ServerConfig.load(Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", SECRET,
+        "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=1001:short")))
+        .hasMessageContaining("access token").hasMessageNotContaining("short")
+        .extracting(e -> ((ValidationException) e).field()).isEqualTo("WA_CLOUDAPI_ACCOUNTS");
+    assertThatThrownBy(() -> ServerConfig.load(Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", SECRET,
+        "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=1001:" + TOKEN, "WA_CLOUDAPI_BASE_URL",
+        "ftp://graph.example"))).extracting(e -> ((ValidationException) e).field()).isEqualTo("WA_CLOUDAPI_BASE_URL");
+    assertThatThrownBy(() -> ServerConfig.load(Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", "short",
+        "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=1001:" + TOKEN)))
+        .extracting(e -> ((ValidationException) e).field()).isEqualTo("WA_CLOUDAPI_APP_SECRET");
     ServerConfig ok = ServerConfig.load(Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", SECRET,
         "WA_CLOUDAPI_VERIFY_TOKEN", VERIFY, "WA_CLOUDAPI_ACCOUNTS", "a=1001:" + TOKEN + ", b=1002:" + TOKEN));
     assertThat(ok.cloudApi().accounts()).containsOnlyKeys("a", "b");

@@ -142,7 +142,17 @@ class InputFuzzTest {
             "memory", "postgresql", "cloudapi", "web", "simulated", "jdbc:postgresql://db/wa", "ws://x",
             "admin:aaaaaaaaaaaaaaaaaaaa", "AAAAAAAAAAAAAAAAAAAAAA==", "hc5", "json", "s3", "off", "filesystem",
             "https://wa.example.com", "sales=1001:token-token-token"));
-    return Arbitraries.maps(Arbitraries.of(keys), values).ofMaxSize(6).map(HashMap::new);
+    // a third start from a working S3 or Cloud API setting, so their builders' own checks are reached
+    Arbitrary<Map<String, String>> bases = Arbitraries.of(Map.of(),
+        Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media"),
+        Map.of("WA_ENGINE", "cloudapi", "WA_CLOUDAPI_APP_SECRET", "app-secret-1", "WA_CLOUDAPI_VERIFY_TOKEN",
+            "verify-token-1", "WA_CLOUDAPI_ACCOUNTS", "sales=1001:token-token-token"));
+    return Combinators.combine(bases, Arbitraries.maps(Arbitraries.of(keys), values).ofMaxSize(6))
+        .as((base, changes) -> {
+          Map<String, String> env = new HashMap<>(base);
+          env.putAll(changes);
+          return env;
+        });
   }
 
 }

@@ -106,7 +106,14 @@ class ServerConfigTest {
     assertThat(s3.mediaDir()).isNull();
     assertThat(s3.mediaS3().toString()).contains("wa-media").doesNotContain("minio-secret-123");
     assertBad(Map.of("WA_MEDIA", "s3"), "WA_MEDIA_S3_BUCKET", "needs a bucket");
-    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "Bad_Bucket"), "media.s3.bucket", "bucket name");
+    // the S3 builder's own checks come out named as the variable an operator sets
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "Bad_Bucket"), "WA_MEDIA_S3_BUCKET", "bucket name");
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media", "WA_MEDIA_S3_REGION", "EU WEST"),
+        "WA_MEDIA_S3_REGION", "a region such as");
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media", "WA_MEDIA_S3_PREFIX", "/abs"),
+        "WA_MEDIA_S3_PREFIX", "each ending in '/'");
+    assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media", "WA_MEDIA_S3_ENDPOINT", "minio:9000"),
+        "WA_MEDIA_S3_ENDPOINT", "URL");
     assertBad(Map.of("WA_MEDIA", "s3", "WA_MEDIA_S3_BUCKET", "wa-media", "WA_MEDIA_S3_ACCESS_KEY", "k"),
         "WA_MEDIA_S3_SECRET_KEY", "both keys");
     assertBad(Map.of("WA_MEDIA_S3_BUCKET", "wa-media"), "WA_MEDIA_S3_BUCKET", "only read with WA_MEDIA=s3");
