@@ -45,6 +45,7 @@ public final class QueuePipelineBenchmark {
     double rate = args.length > 5 && args[4].equals("latency") ? Double.parseDouble(args[5]) : 0;
     if (args.length > 4 && args[4].equals("tracker")) {
       System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message%n", trackerNanosPerMessage());
+      printTwoThreads();
       return;
     }
     if (args.length > 4 && args[4].equals("metrics")) {
@@ -116,6 +117,103 @@ public final class QueuePipelineBenchmark {
     double trackerNanos = trackerNanosPerMessage();
     System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message (messageSent + dispatchLag + 2 receipts),"
         + " %.1f%% of the %.0f ns of CPU a message costs without metrics%n", trackerNanos, 100 * trackerNanos / cw, cw);
+    printTwoThreads();
+  }
+
+  static void printTwoThreads() throws Exception {
+    double[] r = trackerNanosTwoThreads();
+    System.out.printf(Locale.ROOT, "RESULT tracker on 2 threads at once (median of %d alternating rounds each): %.0f ns"
+        + " of CPU per sent message with each call recorded at once, %.0f ns in runs of %d (the dispatcher's drains;"
+        + " the gateway-wide timer written at a run's end); worst round %.0f / %.0f ns%n",
+        TWO_THREAD_ROUNDS, r[0], r[1], RUN, r[2], r[3]);
+  }
+
+  static final int RUN = 20;
+  static final int TWO_THREAD_ROUNDS = 10;
+
+  /**
+   * The same calls as {@link #trackerNanosPerMessage} from two threads at once, each taking runs of
+   * {@link #RUN} messages of one session in turn as dispatcher lanes do, once with each call recorded
+   * at once and once with each run bracketed by runStarted/runEnded as a drain is, in alternating
+   * rounds (the machine's state drifts). CPU ns per message (both threads' time over both threads'
+   * messages): {median at once, median in runs, worst at once, worst in runs}. Medians, not the best
+   * round: the best is the round in which the threads overlapped least.
+   */
+  static double[] trackerNanosTwoThreads() throws Exception {
+    dev.wagateway.metrics.WaGatewayMetrics metrics = new dev.wagateway.metrics.WaGatewayMetrics();
+    metrics.bindTo(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+    dev.wagateway.observe.MetricsTracker t = metrics.tracker();
+    java.util.Random rnd = new java.util.Random(42);
+    long[] durations = new long[1 << 16];
+    for (int i = 0; i < durations.length; i++) {
+      durations[i] = (long) (1_000_000 * Math.exp(rnd.nextGaussian()));
+    }
+    double[] alone = new double[TWO_THREAD_ROUNDS];
+    double[] runs = new double[TWO_THREAD_ROUNDS];
+    for (int round = -2; round < TWO_THREAD_ROUNDS; round++) { // two warm-up rounds each
+      boolean runsFirst = (round & 1) != 0;
+      double a = twoThreadRound(t, durations, runsFirst);
+      double b = twoThreadRound(t, durations, !runsFirst);
+      if (round >= 0) {
+        alone[round] = runsFirst ? b : a;
+        runs[round] = runsFirst ? a : b;
+      }
+    }
+    metrics.close();
+    if (Boolean.getBoolean("wa.bench.rounds")) {
+      System.out.println("at once " + Arrays.toString(alone) + "\nin runs " + Arrays.toString(runs));
+    }
+    return new double[] {median(alone), median(runs), Arrays.stream(alone).max().orElse(0),
+        Arrays.stream(runs).max().orElse(0)};
+  }
+
+  private static double twoThreadRound(dev.wagateway.observe.MetricsTracker t, long[] durations, boolean runs)
+      throws Exception {
+    int n = 1_000_000; // per thread
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+    long[] sinks = new long[2];
+    Thread[] threads = new Thread[2];
+    for (int th = 0; th < 2; th++) {
+      int self = th;
+      threads[th] = new Thread(() -> {
+        try {
+          start.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        long sink = 0;
+        for (int i = 0; i < n; i += RUN) {
+          // thread 0 takes even sessions, thread 1 odd ones; the lanes move on every run
+          String s = "s" + (((i / RUN) % 25) * 2 + self);
+          if (runs) {
+            t.runStarted();
+          }
+          t.dispatchLag(durations[i & 0xFFFF] >> 4);
+          for (int k = 0; k < RUN; k++) {
+            long d = durations[(i + k) & 0xFFFF];
+            t.messageSent(s, "text", d, d * 3);
+            t.receipt(s, MessageStatus.DELIVERED);
+            t.receipt(s, MessageStatus.READ);
+            sink += d;
+          }
+          if (runs) {
+            t.runEnded();
+          }
+        }
+        sinks[self] = sink;
+      });
+      threads[th].start();
+    }
+    start.await();
+    long t0 = System.nanoTime();
+    for (Thread th : threads) {
+      th.join();
+    }
+    if (sinks[0] + sinks[1] == 42) {
+      System.out.print("");
+    }
+    return 2.0 * (System.nanoTime() - t0) / (2.0 * n);
   }
 
   static double median(double[] xs) {

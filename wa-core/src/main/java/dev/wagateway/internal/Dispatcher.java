@@ -168,11 +168,14 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     do {
       seen = lane.signals.get();
       boolean more = false;
+      ctx.metrics().runStarted();
       try (var m = Mdc.session(lane.sessionId)) {
         more = drain(lane);
       } catch (RuntimeException e) {
         log.error("dispatch of session {} failed; retrying in 1 s", lane.sessionId, e);
         wakeAt(lane, ctx.scheduler().now().plusSeconds(1));
+      } finally {
+        ctx.metrics().runEnded();
       }
       if (more) {
         lane.signals.set(1); // this lane's one pending run is the one queued here

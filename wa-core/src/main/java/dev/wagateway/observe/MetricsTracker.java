@@ -22,6 +22,18 @@ public interface MetricsTracker {
    */
   default void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {}
 
+  /**
+   * A run of calls on this thread begins: a dispatcher's drain of one session, which may send many
+   * messages. A tracker may hold what the run records into meters every thread shares and write it
+   * at {@link #runEnded}, so that two threads do not take turns on the same cache lines for every
+   * message. Calls nest; each is paired with one {@link #runEnded} on the same thread, in a
+   * {@code finally}. Calls outside a run are recorded at once.
+   */
+  default void runStarted() {}
+
+  /** The run this thread began with {@link #runStarted} ended: whatever was held is recorded now. */
+  default void runEnded() {}
+
   /** One attempt failed. */
   default void messageFailed(String sessionId, String contentType, FailureType reason) {}
 

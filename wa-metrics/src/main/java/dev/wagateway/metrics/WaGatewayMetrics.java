@@ -303,6 +303,41 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     return code.matches("[a-z0-9_]{1,32}") ? code : WaMetricNames.OTHER;
   }
 
+  /**
+   * The queue-processing durations one thread's run has recorded, written into the gateway-wide
+   * timer together when the run ends (or the buffer fills): that timer's histogram is written for
+   * every sent message by every dispatcher thread, and one thread's writes in a row keep its cache
+   * lines where they are instead of moving them between cores for each message.
+   */
+  private static final class Held {
+    private static final int CAPACITY = 256;
+    final long[] nanos = new long[CAPACITY];
+    int size;
+    int depth;
+    @Nullable Timer timer;
+
+    void hold(Timer t, long value) {
+      if (timer != t || size == CAPACITY) {
+        flush();
+        timer = t;
+      }
+      nanos[size++] = value;
+    }
+
+    void flush() {
+      Timer t = timer;
+      if (t != null) {
+        for (int i = 0; i < size; i++) {
+          t.record(nanos[i], TimeUnit.NANOSECONDS);
+        }
+      }
+      size = 0;
+      timer = null;
+    }
+  }
+
+  private final ThreadLocal<Held> held = ThreadLocal.withInitial(Held::new);
+
   private final class Tracker implements MetricsTracker {
     private @Nullable SessionMeters of(String sessionId) {
       MeterRegistry r = registry;
@@ -326,8 +361,27 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
         t.duration.record(sendNanos, TimeUnit.NANOSECONDS);
         Timer p = processing;
         if (p != null) {
-          p.record(sinceAcceptedNanos, TimeUnit.NANOSECONDS);
+          Held h = held.get();
+          if (h.depth > 0) {
+            h.hold(p, sinceAcceptedNanos);
+          } else {
+            p.record(sinceAcceptedNanos, TimeUnit.NANOSECONDS);
+          }
         }
+      }
+    }
+
+    @Override
+    public void runStarted() {
+      held.get().depth++;
+    }
+
+    @Override
+    public void runEnded() {
+      Held h = held.get();
+      if (--h.depth <= 0) {
+        h.depth = 0;
+        h.flush();
       }
     }
 

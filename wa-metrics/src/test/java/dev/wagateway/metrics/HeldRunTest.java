@@ -1,0 +1,127 @@
+package dev.wagateway.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wagateway.observe.MetricsTracker;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway-wide queue timer's records held through a dispatcher's run, and none lost. */
+class HeldRunTest {
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final WaGatewayMetrics metrics = new WaGatewayMetrics();
+  final MetricsTracker tracker = metrics.tracker();
+
+  HeldRunTest() {
+    metrics.bindTo(registry);
+  }
+
+  @AfterEach
+  void close() {
+    metrics.close();
+  }
+
+  Timer queue() {
+    return registry.find(WaMetricNames.QUEUE_PROCESSING_DURATION).timer();
+  }
+
+  Timer send() {
+    return registry.find(WaMetricNames.MESSAGE_SEND_DURATION).tags("session", "a").timer();
+  }
+
+  @Test
+  void aRunsQueueRecordsAreWrittenWhenItEnds() {
+    tracker.messageSent("a", "text", 1_000_000, 5_000_000);
+    assertThat(queue().count()).as("outside a run: at once").isEqualTo(1);
+
+    tracker.runStarted();
+    tracker.messageSent("a", "text", 1_000_000, 7_000_000);
+    tracker.messageSent("a", "text", 1_000_000, 9_000_000);
+    assertThat(queue().count()).as("held during the run").isEqualTo(1);
+    assertThat(send().count()).as("the session's own timer is not held").isEqualTo(3);
+    tracker.runEnded();
+    assertThat(queue().count()).isEqualTo(3);
+    assertThat(queue().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(21);
+    assertThat(queue().max(TimeUnit.MILLISECONDS)).isEqualTo(9);
+  }
+
+  @Test
+  void runsNestAndAFullBufferIsWrittenEarly() {
+    tracker.runStarted();
+    tracker.runStarted();
+    tracker.messageSent("a", "text", 1, 1_000_000);
+    tracker.runEnded();
+    assertThat(queue().count()).as("the outer run still holds").isZero();
+    tracker.runEnded();
+    assertThat(queue().count()).isEqualTo(1);
+
+    tracker.runStarted();
+    for (int i = 0; i < 300; i++) {
+      tracker.messageSent("a", "text", 1, 1_000_000);
+    }
+    assertThat(queue().count()).as("a full buffer is written before the run ends")
+        .isGreaterThan(1).isLessThan(301);
+    tracker.runEnded();
+    assertThat(queue().count()).isEqualTo(301);
+    tracker.runEnded(); // an unpaired end is harmless
+    tracker.messageSent("a", "text", 1, 1_000_000);
+    assertThat(queue().count()).as("and leaves no run open").isEqualTo(302);
+  }
+
+  @Test
+  void manyThreadsRunningAtOnceLoseNoRecord() throws Exception {
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<long[]>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          go.await();
+          long count = 0;
+          long millis = 0;
+          var random = ThreadLocalRandom.current();
+          for (int run = 0; run < 500; run++) {
+            boolean inRun = random.nextInt(4) != 0;
+            if (inRun) {
+              tracker.runStarted();
+            }
+            for (int i = random.nextInt(40); i > 0; i--) {
+              long ms = 1 + random.nextInt(50);
+              tracker.messageSent("s" + random.nextInt(5), "text", 1, ms * 1_000_000);
+              count++;
+              millis += ms;
+            }
+            if (inRun) {
+              tracker.runEnded();
+            }
+          }
+          return new long[] {count, millis};
+        }));
+      }
+      go.countDown();
+      long count = 0;
+      long millis = 0;
+      for (Future<long[]> f : done) {
+        long[] r = f.get(30, TimeUnit.SECONDS);
+        count += r[0];
+        millis += r[1];
+      }
+      assertThat(count).isPositive();
+      assertThat(queue().count()).isEqualTo(count);
+      assertThat(queue().totalTime(TimeUnit.MILLISECONDS)).isEqualTo((double) millis);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
