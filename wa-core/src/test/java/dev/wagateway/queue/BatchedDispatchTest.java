@@ -8,9 +8,8 @@ import dev.wagateway.message.MessageRequest;
 import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
 import dev.wagateway.session.SessionOptions;
+import dev.wagateway.testing.Intercept;
 import dev.wagateway.testing.SimHarness;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,22 +35,17 @@ class BatchedDispatchTest {
   }
 
   QueueStore batching(InMemoryQueueStore inner) {
-    return (QueueStore) Proxy.newProxyInstance(QueueStore.class.getClassLoader(), new Class<?>[] {QueueStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("prefersBatches")) {
-            return true;
-          }
-          if (method.getName().startsWith("mark") || method.getName().equals("claim")
-              || method.getName().equals("release")) {
-            Object first = args[0];
-            calls.add(method.getName() + (first instanceof Collection<?> c ? "(" + c.size() + ")" : ""));
-          }
-          try {
-            return method.invoke(inner, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return Intercept.around(QueueStore.class, inner, (method, args) -> {
+      if (method.getName().equals("prefersBatches")) {
+        return true;
+      }
+      if (method.getName().startsWith("mark") || method.getName().equals("claim")
+          || method.getName().equals("release")) {
+        Object first = args[0];
+        calls.add(method.getName() + (first instanceof Collection<?> c ? "(" + c.size() + ")" : ""));
+      }
+      return Intercept.PROCEED;
+    });
   }
 
   /** Ten messages to distinct recipients queued before the session can send, so one claim takes them all. */

@@ -6,6 +6,7 @@ import dev.wagateway.engine.simulated.SimulatedConfig;
 import dev.wagateway.message.MessageRequest;
 import dev.wagateway.observe.MetricsTracker;
 import dev.wagateway.session.SessionOptions;
+import dev.wagateway.testing.Intercept;
 import dev.wagateway.testing.SimHarness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,18 +65,12 @@ class MetricsRunTest {
   @Test
   void aDrainThatFailsStillEndsItsRun() {
     AtomicInteger claims = new AtomicInteger();
-    InMemoryQueueStore inner = new InMemoryQueueStore();
-    QueueStore failingOnce = (QueueStore) java.lang.reflect.Proxy.newProxyInstance(QueueStore.class.getClassLoader(),
-        new Class<?>[] {QueueStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("claim") && claims.incrementAndGet() == 1) {
-            throw new IllegalStateException("store away");
-          }
-          try {
-            return method.invoke(inner, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    QueueStore failingOnce = Intercept.around(QueueStore.class, new InMemoryQueueStore(), (method, args) -> {
+      if (method.getName().equals("claim") && claims.incrementAndGet() == 1) {
+        throw new IllegalStateException("store away");
+      }
+      return Intercept.PROCEED;
+    });
     try (SimHarness h = new SimHarness(SimulatedConfig.instant(), b -> b.metricsTracker(tracker)
         .queueStore(failingOnce))) {
       h.pair("a", "+491701111111");

@@ -61,21 +61,15 @@ class FaultCampaignTest {
     volatile long untilNanos;
     final AtomicInteger waited = new AtomicInteger();
 
-    @SuppressWarnings("unchecked")
     <T> T wrap(Class<T> type, T delegate) {
-      return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-          (proxy, method, args) -> {
-            long wait = untilNanos - System.nanoTime();
-            if (wait > 0) {
-              waited.incrementAndGet();
-              Thread.sleep(wait / 1_000_000 + 1);
-            }
-            try {
-              return method.invoke(delegate, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      return dev.wagateway.testing.Intercept.around(type, delegate, (method, args) -> {
+        long wait = untilNanos - System.nanoTime();
+        if (wait > 0) {
+          waited.incrementAndGet();
+          Thread.sleep(wait / 1_000_000 + 1);
+        }
+        return dev.wagateway.testing.Intercept.PROCEED;
+      });
     }
   }
 
