@@ -144,11 +144,7 @@ public final class QueuePipelineBenchmark {
     metrics.bindTo(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     dev.wagateway.observe.MetricsTracker t = metrics.tracker();
-    java.util.Random rnd = new java.util.Random(42);
-    long[] durations = new long[1 << 16];
-    for (int i = 0; i < durations.length; i++) {
-      durations[i] = (long) (1_000_000 * Math.exp(rnd.nextGaussian()));
-    }
+    long[] durations = logNormalDurations();
     double[] alone = new double[TWO_THREAD_ROUNDS];
     double[] runs = new double[TWO_THREAD_ROUNDS];
     for (int round = -2; round < TWO_THREAD_ROUNDS; round++) { // two warm-up rounds each
@@ -222,6 +218,19 @@ public final class QueuePipelineBenchmark {
     return c[c.length / 2];
   }
 
+  /**
+   * Durations as a real run has them: random, log-normal around 1 ms (a rising sequence would make
+   * every record a new maximum, which real latencies are not); the same seed for every measurement.
+   */
+  static long[] logNormalDurations() {
+    java.util.Random rnd = new java.util.Random(42);
+    long[] durations = new long[1 << 16];
+    for (int i = 0; i < durations.length; i++) {
+      durations[i] = (long) (1_000_000 * Math.exp(rnd.nextGaussian()));
+    }
+    return durations;
+  }
+
   /** The calls one sent message makes into the tracker, timed alone on one thread. */
   static double trackerNanosPerMessage() {
     dev.wagateway.metrics.WaGatewayMetrics metrics = new dev.wagateway.metrics.WaGatewayMetrics();
@@ -232,13 +241,7 @@ public final class QueuePipelineBenchmark {
     for (int i = 0; i < sessions.length; i++) {
       sessions[i] = "s" + i;
     }
-    // Durations as a real run has them: random, log-normal around 1 ms (a rising sequence would
-    // make every record a new maximum, which real latencies are not).
-    java.util.Random rnd = new java.util.Random(42);
-    long[] durations = new long[1 << 16];
-    for (int i = 0; i < durations.length; i++) {
-      durations[i] = (long) (1_000_000 * Math.exp(rnd.nextGaussian()));
-    }
+    long[] durations = logNormalDurations();
     long sink = 0;
     double best = Double.MAX_VALUE;
     for (int round = 0; round < 7; round++) {
