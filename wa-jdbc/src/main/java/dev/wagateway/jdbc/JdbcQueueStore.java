@@ -588,29 +588,37 @@ final class JdbcQueueStore implements QueueStore {
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     var owned = fence.of(sessionId);
     boolean own = !tx.inTransaction(); // a caller's transaction keeps its own settings
+    // The pick must walk wa_message_claim in its order and stop at the limit. With statistics of a busy
+    // table the planner prefers a bitmap scan of every waiting message of the session plus a sort: a
+    // bitmap scan never marks dead index entries, so each claim visits every message claimed since the
+    // last vacuum (5-10 ms a claim at 10,000 messages/s); and on a young table it picks a sequential
+    // scan, which a cached plan keeps as the table grows. Both are turned off for this transaction
+    // only. The claim also commits without waiting for the WAL flush: a lease lost with the database
+    // costs nothing (leases are freed at start anyway).
+    //
+    // On its own connection the settings and the claim go as one composite statement in autocommit:
+    // pgjdbc sends both, then one Sync, and PostgreSQL runs everything before a Sync in one implicit
+    // transaction (the settings hold for the claim's planning, which happens when it is bound, after
+    // the first statement ran) and commits it at the Sync. One round trip instead of three (the
+    // settings, the claim, COMMIT); PgImplicitTransactionTest pins that behaviour.
+    String settings = "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),"
+        + " set_config('synchronous_commit', 'off', true)";
+    String claim = "UPDATE wa_message SET state = 'A', lease_until = ? WHERE id IN (" + pick + ")"
+        + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
+        + " RETURNING id, request, created_at, attempts, available_at, priority, seq";
+    boolean composite = pg && own;
     Transactions.Work<List<Claimed>> work = c -> {
-      if (pg && own) {
-        // The pick must walk wa_message_claim in its order and stop at the limit. With statistics of a
-        // busy table the planner prefers a bitmap scan of every waiting message of the session plus a
-        // sort: a bitmap scan never marks dead index entries, so each claim visits every message
-        // claimed since the last vacuum (5-10 ms a claim at 10,000 messages/s); and on a young table it
-        // picks a sequential scan, which a cached plan keeps as the table grows. Both are turned off
-        // for this transaction only. The claim also commits without waiting for the WAL flush: a
-        // lease lost with the database costs nothing (leases are freed at start anyway).
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('enable_bitmapscan', 'off', true),"
-            + " set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)")) {
-          ps.executeQuery().close();
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET state = 'A', lease_until = ?"
-          + " WHERE id IN (" + pick + ")" + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
-          + " RETURNING id, request, created_at, attempts, available_at, priority, seq")) {
+      try (PreparedStatement ps = c.prepareStatement(composite ? settings + "; " + claim : claim)) {
         Codec.bind(ps, now.plus(lease), sessionId, now, max);
         if (owned.isPresent()) {
           Fence.bind(ps, 5, owned.get(), now);
         }
+        ps.execute();
+        if (composite && !ps.getMoreResults()) {
+          throw new SQLException("the claim returned no rows after its settings");
+        }
         List<ClaimRow> rows = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = ps.getResultSet()) {
           while (rs.next()) {
             String id = rs.getString(1);
             OutboundMessage m = new OutboundMessage(id, Codec.request(id, rs.getString(2)),
@@ -624,7 +632,7 @@ final class JdbcQueueStore implements QueueStore {
       }
     };
     String what = "claiming messages of session " + sessionId;
-    List<Claimed> out = pg ? tx.write(what, work) : tx.single(what, work);
+    List<Claimed> out = tx.single(what, work);
     if (claimedCache.size() > CACHE_LIMIT) {
       claimedCache.clear(); // leases taken over by another instance leave entries behind
     }
