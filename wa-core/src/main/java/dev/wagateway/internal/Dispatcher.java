@@ -521,7 +521,8 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   }
 
   /** An engine's acceptance waiting to be recorded with others in one store call. */
-  private record Accepted(Claimed claimed, SendAck ack, Instant startedAt, @Nullable Thread heldByDrain) {}
+  private record Accepted(String sessionId, Claimed claimed, SendAck ack, Instant startedAt,
+      @Nullable Thread heldByDrain) {}
 
   /**
    * Acceptances are recorded in batches, with no thread of their own: the ones a drain's batch gets
@@ -532,11 +533,12 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private void accepted(Lane lane, Claimed c, int attempt, SendAck ack, Instant startedAt) {
     lane.consecutiveFailures.set(0);
     if (!batches) {
-      recorded(c, ack, startedAt, store.markSent(c.id(), ack.providerMessageId(), ack.at()).isPresent());
+      recorded(lane.sessionId, c, ack, startedAt,
+          store.markSent(c.id(), ack.providerMessageId(), ack.at()).isPresent());
       return;
     }
     boolean inDrain = holdingAcks.get()[0] == lane; // this lane's batch, being handed over on this thread
-    acks.add(new Accepted(c, ack, startedAt, inDrain ? Thread.currentThread() : null));
+    acks.add(new Accepted(lane.sessionId, c, ack, startedAt, inDrain ? Thread.currentThread() : null));
     if (!inDrain) {
       flushAcks();
     }
@@ -571,9 +573,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     for (int i = 0; i < batch.size(); i++) {
       Accepted a = batch.get(i);
       if (a.heldByDrain() != Thread.currentThread()) {
-        lanesToWake.add(a.claimed().message().sessionId());
+        lanesToWake.add(a.sessionId());
       }
-      recorded(a.claimed(), a.ack(), a.startedAt(), changes.get(i).isPresent());
+      recorded(a.sessionId(), a.claimed(), a.ack(), a.startedAt(), changes.get(i).isPresent());
     }
     // a finished message frees the next one to its recipient: a lane that ran meanwhile may have
     // found nothing to claim (a drain recording its own batch needs no wake: it goes on claiming)
@@ -585,18 +587,21 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
-  /** What follows an acceptance once it is recorded. */
-  private void recorded(Claimed c, SendAck ack, Instant startedAt, boolean changed) {
+  /**
+   * What follows an acceptance once it is recorded. {@code sessionId} is the lane's own string, the
+   * one the tracker's maps already hold: the message's copy of the id is cold in the cache by now.
+   */
+  private void recorded(String sessionId, Claimed c, SendAck ack, Instant startedAt, boolean changed) {
     if (changed) {
       OutboundMessage m = c.message();
-      ctx.metrics().messageSent(m.sessionId(), m.content().type(), nanosBetween(startedAt, ack.at()),
+      ctx.metrics().messageSent(sessionId, m.content().type(), nanosBetween(startedAt, ack.at()),
           nanosBetween(m.createdAt(), ack.at()));
     }
     sent.increment();
     capacity.release();
     Receipt early = earlyReceipts.remove(ack.providerMessageId());
     if (early != null) {
-      applyReceipt(ack.providerMessageId(), early.status(), early.at(), early.failure());
+      applyReceipt(sessionId, ack.providerMessageId(), early.status(), early.at(), early.failure());
     }
   }
 
@@ -678,7 +683,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   @Override
   public void onReceipt(ManagedSession session, String providerMessageId, MessageStatus status,
       Instant at, @Nullable Failure failure) {
-    if (!applyReceipt(providerMessageId, status, at, failure)
+    if (!applyReceipt(session.id, providerMessageId, status, at, failure)
         && store.findByProvider(providerMessageId).isEmpty()
         && earlyReceipts.size() < MAX_EARLY_RECEIPTS) {
       // The receipt overtook the ack: keep it until the ack links the provider id.
@@ -688,19 +693,23 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         // the ack was recorded between the lookup and the merge: apply it here, as its flush did not
         Receipt early = earlyReceipts.remove(providerMessageId);
         if (early != null) {
-          applyReceipt(providerMessageId, early.status(), early.at(), early.failure());
+          applyReceipt(session.id, providerMessageId, early.status(), early.at(), early.failure());
         }
       }
     }
   }
 
-  /** Returns true when the receipt moved a message forward (the store's listener publishes it). */
-  private boolean applyReceipt(String providerMessageId, MessageStatus status, Instant at,
+  /**
+   * Returns true when the receipt moved a message forward (the store's listener publishes it). The
+   * metrics count it for {@code sessionId}, the session whose engine reported it, by the session's
+   * own string (the stored message's copy of the id is cold in the cache).
+   */
+  private boolean applyReceipt(String sessionId, String providerMessageId, MessageStatus status, Instant at,
       @Nullable Failure failure) {
     var r = store.applyReceipt(providerMessageId, status, at, failure);
     r.ifPresent(x -> {
       MessageInfo info = x.message();
-      ctx.metrics().receipt(info.message().sessionId(), x.change().status());
+      ctx.metrics().receipt(sessionId, x.change().status());
       if (x.change().status() == MessageStatus.FAILED && failure != null) {
         // Accepted, then refused (the Cloud API reports e.g. 131026 this way): a failure like any other.
         ctx.metrics().messageFailed(info.message().sessionId(), info.message().content().type(), failure.type());
