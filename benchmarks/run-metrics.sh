@@ -8,4 +8,4 @@ java_bin="${1:+$1/bin/}java"
 . benchmarks/lib.sh
 cp=$(benchmark_classpath)
 "$java_bin" -version 2>&1 | head -n 1
-"$java_bin" -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 600000 50 2 10 metrics | grep -E "pair|RESULT"
+"$java_bin" -Xmx2g -cp "$cp" dev.wagateway.benchmarks.QueuePipelineBenchmark 600000 50 2 10 metrics | grep -E "pair|RESULT|metrics samples"

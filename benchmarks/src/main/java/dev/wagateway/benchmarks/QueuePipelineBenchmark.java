@@ -89,15 +89,16 @@ public final class QueuePipelineBenchmark {
     double[] cpuWith = new double[rounds];
     round(messages, sessions, producers, 0); // warm-up
     round(messages, sessions, producers, 0, true);
+    Profile profile = new Profile();
     for (int r = 0; r < rounds; r++) {
       double[] a;
       double[] b;
       if (r % 2 == 0) {
-        a = round(messages, sessions, producers, 0, false);
-        b = round(messages, sessions, producers, 0, true);
+        a = profile.round(false, () -> round(messages, sessions, producers, 0, false));
+        b = profile.round(true, () -> round(messages, sessions, producers, 0, true));
       } else {
-        b = round(messages, sessions, producers, 0, true);
-        a = round(messages, sessions, producers, 0, false);
+        b = profile.round(true, () -> round(messages, sessions, producers, 0, true));
+        a = profile.round(false, () -> round(messages, sessions, producers, 0, false));
       }
       without[r] = a[0];
       with[r] = b[0];
@@ -107,6 +108,7 @@ public final class QueuePipelineBenchmark {
       System.out.printf(Locale.ROOT, "pair %d: without metrics %,.0f msg/s (%.0f CPU ns/msg), with %,.0f msg/s"
           + " (%.0f CPU ns/msg): %.1f%%%n", r + 1, a[0], a[3], b[0], b[3], pairOverhead[r]);
     }
+    profile.report(messages);
     double mw = median(without);
     double mb = median(with);
     double cw = median(cpuWithout);
@@ -118,6 +120,141 @@ public final class QueuePipelineBenchmark {
     System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message (messageSent + dispatchLag + 2 receipts),"
         + " %.1f%% of the %.0f ns of CPU a message costs without metrics%n", trackerNanos, 100 * trackerNanos / cw, cw);
     printTwoThreads();
+  }
+
+  /** A round's work, returning its figures. */
+  interface Round {
+    double[] run() throws Exception;
+  }
+
+  /**
+   * What the pairs' wall-clock figures cannot separate from the machine's noise: a JFR recording of
+   * execution samples (every 2 ms per running Java thread) over the pairs, counted on the
+   * pipeline's own threads (the gateway's scheduler "bench-*", the producers, the event threads) in
+   * the rounds with and without metrics, and the share of samples in the rounds with metrics whose
+   * stack is in wa-metrics or Micrometer code; and the time the collectors took in each kind of round.
+   * Samples count Java code only, so the share is of the pipeline's Java work, not of GC threads.
+   * Off with {@code -Dwa.bench.jfr=false}; {@code -Dwa.bench.jfr.keep=PATH} keeps the recording.
+   */
+  static final class Profile {
+    static final int PERIOD_MS = 2;
+    final boolean on = !"false".equals(System.getProperty("wa.bench.jfr"));
+    final jdk.jfr.@org.jspecify.annotations.Nullable Recording recording;
+    final List<java.time.Instant[]> withRounds = new ArrayList<>();
+    final List<java.time.Instant[]> withoutRounds = new ArrayList<>();
+    final long[] gcMillis = new long[2];
+    final long[] wallMillis = new long[2];
+
+    Profile() {
+      if (on) {
+        recording = new jdk.jfr.Recording();
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(PERIOD_MS));
+        recording.start();
+      } else {
+        recording = null;
+      }
+    }
+
+    double[] round(boolean withMetrics, Round work) throws Exception {
+      long gc0 = gcMillis();
+      java.time.Instant start = java.time.Instant.now();
+      double[] result = work.run();
+      java.time.Instant end = java.time.Instant.now();
+      (withMetrics ? withRounds : withoutRounds).add(new java.time.Instant[] {start, end});
+      int k = withMetrics ? 1 : 0;
+      gcMillis[k] += gcMillis() - gc0;
+      wallMillis[k] += Duration.between(start, end).toMillis();
+      return result;
+    }
+
+    static long gcMillis() {
+      long sum = 0;
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        sum += Math.max(0, gc.getCollectionTime());
+      }
+      return sum;
+    }
+
+    static boolean inside(List<java.time.Instant[]> rounds, java.time.Instant t) {
+      for (java.time.Instant[] r : rounds) {
+        if (!t.isBefore(r[0]) && t.isBefore(r[1])) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static boolean pipelineThread(String name) {
+      return name.startsWith("bench") || name.startsWith("producer-") || name.startsWith("wa-events");
+    }
+
+    /** The outermost wa-metrics or Micrometer method on the stack, or null when there is none. */
+    static @org.jspecify.annotations.Nullable String metricsEntry(jdk.jfr.consumer.RecordedStackTrace stack) {
+      String entry = null;
+      for (jdk.jfr.consumer.RecordedFrame f : stack.getFrames()) { // innermost first
+        String type = f.getMethod().getType().getName();
+        if (type.startsWith("dev.wagateway.metrics.") || type.startsWith("io.micrometer.")
+            || type.startsWith("io.prometheus.")) {
+          entry = type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
+        } else if (entry != null) {
+          return entry;
+        }
+      }
+      return entry;
+    }
+
+    void report(int messagesPerRound) throws Exception {
+      System.out.printf(Locale.ROOT, "RESULT GC time: %.1f%% of the rounds' wall time without metrics, %.1f%% with%n",
+          100.0 * gcMillis[0] / Math.max(1, wallMillis[0]), 100.0 * gcMillis[1] / Math.max(1, wallMillis[1]));
+      if (recording == null) {
+        return;
+      }
+      recording.stop();
+      String keep = System.getProperty("wa.bench.jfr.keep"); // a path: keep the recording there for `jfr print`
+      java.nio.file.Path file = keep != null ? java.nio.file.Path.of(keep)
+          : java.nio.file.Files.createTempFile("wa-metrics-profile", ".jfr");
+      try {
+        recording.dump(file);
+        long with = 0;
+        long without = 0;
+        long metricsCode = 0;
+        java.util.Map<String, Long> entries = new java.util.TreeMap<>();
+        for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+          if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+            continue;
+          }
+          jdk.jfr.consumer.RecordedThread t = e.getThread("sampledThread");
+          if (t == null || t.getJavaName() == null || !pipelineThread(t.getJavaName())) {
+            continue;
+          }
+          if (inside(withRounds, e.getStartTime())) {
+            with++;
+            String entry = e.getStackTrace() == null ? null : metricsEntry(e.getStackTrace());
+            if (entry != null) {
+              metricsCode++;
+              entries.merge(entry, 1L, Long::sum);
+            }
+          } else if (inside(withoutRounds, e.getStartTime())) {
+            without++;
+          }
+        }
+        double perThousandWithout = 1000.0 * without / ((double) messagesPerRound * withoutRounds.size());
+        double perThousandWith = 1000.0 * with / ((double) messagesPerRound * withRounds.size());
+        System.out.printf(Locale.ROOT, "RESULT metrics code in the pipeline (JFR samples of its threads in the rounds"
+            + " with metrics): %.1f%% of %d samples (%d in wa-metrics or Micrometer); samples per 1,000 messages"
+            + " %.2f without, %.2f with (%+.1f%%)%n", 100.0 * metricsCode / Math.max(1, with), with, metricsCode,
+            perThousandWithout, perThousandWith, 100 * (perThousandWith - perThousandWithout) / perThousandWithout);
+        StringBuilder top = new StringBuilder("metrics samples by the call the pipeline made:");
+        entries.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+            .forEach(x -> top.append(' ').append(x.getKey()).append(' ').append(x.getValue()));
+        System.out.println(top);
+      } finally {
+        recording.close();
+        if (keep == null) {
+          java.nio.file.Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   static void printTwoThreads() throws Exception {
