@@ -615,7 +615,7 @@ final class JdbcQueueStore implements QueueStore {
         }
         ps.execute();
         if (composite && !ps.getMoreResults()) {
-          throw new SQLException("the claim returned no rows after its settings");
+          throw new SQLException("the claim statement gave no result after its settings statement");
         }
         List<ClaimRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.getResultSet()) {

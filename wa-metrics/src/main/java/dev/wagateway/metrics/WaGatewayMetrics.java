@@ -190,7 +190,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       bindSession(r, s.id());
     }
     // Low volume: session lifecycle, and the first event of each type (to register its webhook
-    // counters). The filter runs on the publisher's thread; hot events cost one set lookup.
+    // counters). The filter runs on the publisher's thread; hot events cost a scan of a short array.
     subscription = gw.events().subscribe(this::onEvent, SubscribeOptions.async("wa-metrics")
         .withFilter(e -> e instanceof GatewayEvent.SessionCreated || e instanceof GatewayEvent.SessionStateChanged
             || e instanceof GatewayEvent.SessionDeleted || !seen(e.getClass())));
