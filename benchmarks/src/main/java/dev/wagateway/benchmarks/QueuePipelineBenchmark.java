@@ -87,9 +87,11 @@ public final class QueuePipelineBenchmark {
     double[] pairOverhead = new double[rounds];
     double[] cpuWithout = new double[rounds];
     double[] cpuWith = new double[rounds];
+    // the recording starts before the warm-up: its start (JFR loads and initialises its classes) took
+    // the first pair's round without metrics down to a third of its speed in every run
+    Profile profile = new Profile();
     round(messages, sessions, producers, 0); // warm-up
     round(messages, sessions, producers, 0, true);
-    Profile profile = new Profile();
     for (int r = 0; r < rounds; r++) {
       double[] a;
       double[] b;
