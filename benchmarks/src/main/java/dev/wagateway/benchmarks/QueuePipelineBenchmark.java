@@ -140,15 +140,14 @@ public final class QueuePipelineBenchmark {
    */
   static final class Profile {
     static final int PERIOD_MS = 2;
-    final boolean on = !"false".equals(System.getProperty("wa.bench.jfr"));
-    final jdk.jfr.@org.jspecify.annotations.Nullable Recording recording;
+    final jdk.jfr.@org.jspecify.annotations.Nullable Recording recording; // null: -Dwa.bench.jfr=false
     final List<java.time.Instant[]> withRounds = new ArrayList<>();
     final List<java.time.Instant[]> withoutRounds = new ArrayList<>();
     final long[] gcMillis = new long[2];
     final long[] wallMillis = new long[2];
 
     Profile() {
-      if (on) {
+      if (!"false".equals(System.getProperty("wa.bench.jfr"))) {
         recording = new jdk.jfr.Recording();
         recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(PERIOD_MS));
         recording.start();
