@@ -712,7 +712,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       ctx.metrics().receipt(sessionId, x.change().status());
       if (x.change().status() == MessageStatus.FAILED && failure != null) {
         // Accepted, then refused (the Cloud API reports e.g. 131026 this way): a failure like any other.
-        ctx.metrics().messageFailed(info.message().sessionId(), info.message().content().type(), failure.type());
+        ctx.metrics().messageFailed(sessionId, info.message().content().type(), failure.type());
       }
     });
     return r.isPresent();
