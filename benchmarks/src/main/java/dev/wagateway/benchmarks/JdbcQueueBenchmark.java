@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,7 +96,47 @@ public final class JdbcQueueBenchmark {
       System.out.printf(Locale.ROOT, "RESULT jdbc-queue %s dispatchers=%d producers=%d: %.0f msg/s,"
           + " latency p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d messages, %d sessions, %d recipients)%n", dialect,
           dispatchers, producers, r[0], r[1], r[2], r[3], messages, sessions, recipientCount);
+      if (Boolean.getBoolean("wa.bench.plans") && dialect.equals("postgresql")) {
+        printPlans(ds);
+      }
     }
+  }
+
+  /**
+   * {@code -Dwa.bench.plans=true}: how often PostgreSQL planned each prepared statement anew (custom
+   * plans) or reused its generic plan, summed over the pool's connections (the server keeps these
+   * per connection, in pg_prepared_statements).
+   */
+  static void printPlans(HikariDataSource ds) throws java.sql.SQLException {
+    Map<String, long[]> plans = new java.util.TreeMap<>();
+    List<Connection> held = new ArrayList<>();
+    try {
+      ds.getHikariConfigMXBean().setConnectionTimeout(250);
+      try {
+        while (held.size() < ds.getMaximumPoolSize()) {
+          held.add(ds.getConnection()); // each idle connection once: the held ones are not handed out again
+        }
+      } catch (java.sql.SQLTransientConnectionException e) {
+        // the rest are the stores' own (the instance lock, LISTEN)
+      }
+      for (Connection c : held) {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT generic_plans,"
+            + " custom_plans, left(regexp_replace(statement, '\\s+', ' ', 'g'), 90) FROM pg_prepared_statements")) {
+          while (rs.next()) {
+            long[] n = plans.computeIfAbsent(rs.getString(3), k -> new long[2]);
+            n[0] += rs.getLong(1);
+            n[1] += rs.getLong(2);
+          }
+        }
+      }
+    } finally {
+      for (Connection c : held) {
+        c.close();
+      }
+    }
+    plans.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 100)
+        .forEach(e -> System.out.printf(Locale.ROOT, "plans: %d generic, %d custom: %s%n", e.getValue()[0],
+            e.getValue()[1], e.getKey()));
   }
 
   static double[] run(QueueStore store, int messages, int dispatchers, int producers, int sessions, int backlog,
