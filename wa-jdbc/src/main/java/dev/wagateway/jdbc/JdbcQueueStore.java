@@ -618,12 +618,8 @@ final class JdbcQueueStore implements QueueStore {
         if (owned.isPresent()) {
           Fence.bind(ps, 5, owned.get(), now);
         }
-        ps.execute();
-        if (composite && !ps.getMoreResults()) {
-          throw new SQLException("the claim statement gave no result after its settings statement");
-        }
         List<ClaimRow> rows = new ArrayList<>();
-        try (ResultSet rs = ps.getResultSet()) {
+        try (ResultSet rs = rows(ps, composite)) {
           while (rs.next()) {
             String id = rs.getString(1);
             OutboundMessage m = new OutboundMessage(id, Codec.request(id, rs.getString(2)),
@@ -694,6 +690,7 @@ final class JdbcQueueStore implements QueueStore {
     // statement anew at every call (pg_prepared_statements: 955 generic, 38,399 custom plans in a
     // benchmark run), where "id = ?" keeps one generic plan
     boolean array = pg && ids.size() > 1;
+    boolean generic = array && noFlushWait; // a batch: see GENERIC_PLANS
     var fencedBy = owned;
     return tx.write(ids.size() == 1 ? "marking message " + ids.get(0) + " sending"
         : "marking " + ids.size() + " messages sending", c -> {
@@ -702,7 +699,7 @@ final class JdbcQueueStore implements QueueStore {
         // On PostgreSQL this commits without waiting for the WAL flush, as a claim does: a SENDING
         // mark lost with the database changes nothing, since a message claimed or SENDING when its
         // lease ends is sent again either way (docs/operations.md)
-        try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET attempts = attempts + 1,"
+        try (PreparedStatement ps = c.prepareStatement((generic ? GENERIC_PLANS : "") + "UPDATE wa_message SET attempts = attempts + 1,"
             + " status = 'SENDING', history = history || ? || (attempts + 1) || ?"
             + (noFlushWait ? " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait" : "")
             + " WHERE id"
@@ -722,7 +719,7 @@ final class JdbcQueueStore implements QueueStore {
           if (fencedBy.isPresent()) {
             Fence.bind(ps, i, fencedBy.get(), at);
           }
-          try (ResultSet rs = ps.executeQuery()) {
+          try (ResultSet rs = rows(ps, generic)) {
             while (rs.next()) {
               updated.put(rs.getString(1), new Object[] {rs.getInt(2), rs.getString(3), rs.getLong(4)});
             }
@@ -760,6 +757,27 @@ final class JdbcQueueStore implements QueueStore {
     }
   }
 
+  /**
+   * In front of a statement of this store's own transaction on PostgreSQL: the statement and the
+   * ones after it until the commit keep a generic plan. For an array parameter (a batch's ids or
+   * acks) the server cannot cost a generic plan from the parameters and would plan every call anew;
+   * the generic plans are the primary-key lookups a custom plan makes. Read when the next statement is
+   * bound, so it goes with it as one composite statement: no round trip of its own.
+   */
+  private static final String GENERIC_PLANS = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true); ";
+
+  /** Runs {@code ps}; with a settings statement in front ({@code afterSettings}), returns the second statement's rows. */
+  private static ResultSet rows(PreparedStatement ps, boolean afterSettings) throws SQLException {
+    if (!afterSettings) {
+      return ps.executeQuery();
+    }
+    ps.execute();
+    if (!ps.getMoreResults()) {
+      throw new SQLException("the statement gave no result after its settings statement");
+    }
+    return ps.getResultSet();
+  }
+
   /** {@code n} comma-separated parameter marks. */
   private static String marks(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
@@ -792,6 +810,7 @@ final class JdbcQueueStore implements QueueStore {
     if (acks.isEmpty()) {
       return List.of();
     }
+    boolean own = !tx.inTransaction(); // a caller's transaction keeps its own settings
     List<Optional<StatusLog.Change>> result = tx.write(acks.size() == 1 ? "marking message " + acks.get(0).id()
         + " sent" : "marking " + acks.size() + " messages sent", c -> {
       Map<String, Ack> first = new java.util.LinkedHashMap<>();
@@ -802,6 +821,7 @@ final class JdbcQueueStore implements QueueStore {
       // one ack is a row of parameters on PostgreSQL too, which keeps a generic plan (for unnest of an
       // array parameter the server planned anew at every call, as for "= ANY(?)" in markSendingAll)
       boolean arrays = pg && first.size() > 1;
+      boolean generic = arrays && own; // see GENERIC_PLANS
       StringBuilder rows = new StringBuilder();
       if (arrays) {
         rows.append("SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS a(id, provider, at, line)");
@@ -812,7 +832,7 @@ final class JdbcQueueStore implements QueueStore {
         }
       }
       Map<String, Object[]> updated = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE wa_message SET provider_id = v.provider, status = 'SENT',"
+      try (PreparedStatement ps = c.prepareStatement((generic ? GENERIC_PLANS : "") + "UPDATE wa_message SET provider_id = v.provider, status = 'SENT',"
           + " finished_at = CASE WHEN wa_message.state IN ('W', 'A') THEN v.at ELSE wa_message.finished_at END,"
           + " state = CASE WHEN wa_message.state IN ('W', 'A') THEN 'F' ELSE wa_message.state END,"
           + " lease_until = NULL, history = wa_message.history || v.line FROM (" + rows + ") AS v"
@@ -833,7 +853,7 @@ final class JdbcQueueStore implements QueueStore {
             ps.setString(i++, Codec.line(sent(a.at())));
           }
         }
-        try (ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = rows(ps, generic)) {
           while (rs.next()) {
             updated.put(rs.getString(1), new Object[] {rs.getInt(2), rs.getString(3), rs.getLong(4)});
           }

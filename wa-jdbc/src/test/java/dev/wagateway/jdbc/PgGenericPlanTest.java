@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.wagateway.message.MessageRequest;
+import dev.wagateway.message.MessageStatus;
 import dev.wagateway.message.OutboundMessage;
 import dev.wagateway.queue.QueueStore;
 import java.sql.Connection;
@@ -21,22 +22,35 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dispatcher's per-message statements keep one generic plan on PostgreSQL. When the server
+ * The dispatcher's per-message statements, and its batches, keep one generic plan on PostgreSQL. When the server
  * cannot tell a generic plan's cost from the parameters (an array parameter's length), it plans the
  * statement anew at every call; in the queue benchmark that planning was a fifth of the server's
  * CPU, because markSending's "= ANY(?)" and markSentAll's unnest of arrays were custom-planned for
- * almost every message. One id or one ack now goes as plain parameters. This reads the server's own
- * counts (pg_prepared_statements, per connection) after 40 messages, each claimed, marked SENDING and
- * SENT alone.
+ * almost every message. One id or one ack now goes as plain parameters, and a batch's
+ * statement forces the generic plan for its transaction. This reads the server's own
+ * counts (pg_prepared_statements, per connection) after messages claimed, marked SENDING and SENT
+ * alone and in batches, on a table with statistics.
  */
 class PgGenericPlanTest {
   static HikariDataSource ds;
   static JdbcStores stores;
 
   @BeforeAll
-  static void open() {
+  static void open() throws SQLException {
     ds = Databases.postgres(PgGenericPlanTest.class);
     stores = JdbcStores.on(ds).migrate();
+    // a table the size of a working queue, with statistics: on a small one without them the server
+    // costs a generic plan of "= ANY(?)" like a custom one and kept it even before the change
+    Instant now = Instant.now();
+    List<OutboundMessage> bulk = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      bulk.add(new OutboundMessage("bulk_" + i,
+          MessageRequest.builder().session("s2").to("+4917200" + (10_000 + i)).text("bulk").build(), now));
+    }
+    stores.queueStore().enqueueAll(bulk, now, Duration.ofHours(1));
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE wa_message");
+    }
   }
 
   @AfterAll
@@ -95,17 +109,6 @@ class PgGenericPlanTest {
   void theStatementsOfOneMessageArePlannedOnceNotAtEveryCall() throws SQLException {
     QueueStore store = stores.queueStore();
     Instant now = Instant.now();
-    // a table the size of a working queue, with statistics: on a small one without them the server
-    // costs a generic plan of "= ANY(?)" like a custom one and kept it even before the change
-    List<OutboundMessage> bulk = new ArrayList<>();
-    for (int i = 0; i < 5_000; i++) {
-      bulk.add(new OutboundMessage("bulk_" + i,
-          MessageRequest.builder().session("s2").to("+4917200" + (10_000 + i)).text("bulk").build(), now));
-    }
-    store.enqueueAll(bulk, now, Duration.ofHours(1));
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      s.execute("ANALYZE wa_message");
-    }
     int messages = 40;
     for (int i = 0; i < messages; i++) {
       OutboundMessage m = new OutboundMessage("plan_" + i,
@@ -117,8 +120,8 @@ class PgGenericPlanTest {
       assertThat(store.markSentAll(List.of(new QueueStore.Ack(m.id(), "P." + i, now)))).allMatch(o -> o.isPresent());
     }
     Map<String, long[]> plans = plans();
-    long[] sending = plansOf(plans, "status = 'SENDING'");
-    long[] sent = plansOf(plans, "status = 'SENT'");
+    long[] sending = plansOf(plans, "status = 'SENDING'", "IN ($3)");
+    long[] sent = plansOf(plans, "status = 'SENT'", "$1 AS id");
     long[] claim = plansOf(plans, "SET state = 'A'");
     // pgjdbc prepares a statement on the server from its 5th execution on a connection; the server
     // then tries 5 custom plans before it may settle on the generic one
@@ -127,5 +130,35 @@ class PgGenericPlanTest {
     assertThat(sent[0] + sent[1]).as("markSentAll executions seen by the server").isGreaterThan(messages / 2);
     assertThat(sent[1]).as("custom plans of markSentAll with one ack (generic: %d)", sent[0]).isLessThanOrEqualTo(10);
     assertThat(claim[1]).as("custom plans of the claim (generic: %d)", claim[0]).isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void batchesOfIdsAndAcksArePlannedOnceToo() throws SQLException {
+    QueueStore store = stores.queueStore();
+    Instant now = Instant.now();
+    int batches = 30;
+    for (int b = 0; b < batches; b++) {
+      List<String> ids = new ArrayList<>();
+      for (int k = 0; k < 3; k++) {
+        OutboundMessage m = new OutboundMessage("batch_" + b + "_" + k, MessageRequest.builder().session("s3")
+            .to("+4917300" + (1000 + k)).text("batch " + b).build(), now);
+        store.enqueue(m, now, Duration.ofHours(1));
+        ids.add(m.id());
+      }
+      List<QueueStore.Claimed> claimed = store.claim("s3", now, 32, Duration.ofMinutes(1));
+      assertThat(claimed).extracting(QueueStore.Claimed::id).containsExactlyElementsOf(ids);
+      assertThat(store.markSending(ids.get(0), now)).isPresent();
+      assertThat(store.markSendingAll(ids.subList(1, 3), now)).hasSize(2).allMatch(o -> o.isPresent());
+      assertThat(store.markSentAll(ids.stream().map(id -> new QueueStore.Ack(id, "P." + id, now)).toList()))
+          .hasSize(3).allMatch(o -> o.isPresent());
+      assertThat(store.get(ids.get(2))).hasValueSatisfying(i -> assertThat(i.status()).isEqualTo(MessageStatus.SENT));
+    }
+    Map<String, long[]> plans = plans();
+    long[] sending = plansOf(plans, "status = 'SENDING'", "ANY($3)");
+    long[] sent = plansOf(plans, "status = 'SENT'", "unnest(");
+    assertThat(sending[0] + sending[1]).as("markSendingAll executions seen by the server").isGreaterThan(batches / 2);
+    assertThat(sending[1]).as("custom plans of markSendingAll (generic: %d)", sending[0]).isLessThanOrEqualTo(10);
+    assertThat(sent[0] + sent[1]).as("markSentAll executions seen by the server").isGreaterThan(batches / 2);
+    assertThat(sent[1]).as("custom plans of markSentAll (generic: %d)", sent[0]).isLessThanOrEqualTo(10);
   }
 }
