@@ -688,7 +688,8 @@ final class JdbcQueueStore implements QueueStore {
     // One id (the dispatcher marks a batch's first message alone) is "id IN (?)" on PostgreSQL too: for
     // "= ANY(?)" the server cannot know the array's length from a generic plan, so it planned the
     // statement anew at every call (pg_prepared_statements: 955 generic, 38,399 custom plans in a
-    // benchmark run), where "id = ?" keeps one generic plan
+    // benchmark run), where "id IN (?)" of one id keeps one generic plan; a batch keeps "= ANY(?)" (one
+    // text for every size) and forces the generic plan for its transaction
     boolean array = pg && ids.size() > 1;
     boolean generic = array && noFlushWait; // a batch: see GENERIC_PLANS
     var fencedBy = owned;
