@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dispatcher's per-message statements, and its batches, keep one generic plan on PostgreSQL. When the server
  * cannot tell a generic plan's cost from the parameters (an array parameter's length), it plans the
- * statement anew at every call; in the queue benchmark that planning was a fifth of the server's
+ * statement anew at every call; in the queue benchmark that planning was a sixth of the server's
  * CPU, because markSending's "= ANY(?)" and markSentAll's unnest of arrays were custom-planned for
  * almost every message. One id or one ack now goes as plain parameters, and a batch's
  * statement forces the generic plan for its transaction. This reads the server's own
@@ -64,7 +64,7 @@ class PgGenericPlanTest {
     Databases.dropSchema(PgGenericPlanTest.class);
   }
 
-  /** Generic and custom plans per statement (its first 60 characters), summed over the pool's idle connections. */
+  /** Generic and custom plans per statement text (whitespace folded), summed over the pool's idle connections. */
   static Map<String, long[]> plans() throws SQLException {
     Map<String, long[]> plans = new LinkedHashMap<>();
     List<Connection> held = new ArrayList<>();
