@@ -111,13 +111,9 @@ public final class JdbcQueueBenchmark {
     Map<String, long[]> plans = new java.util.TreeMap<>();
     List<Connection> held = new ArrayList<>();
     try {
-      ds.getHikariConfigMXBean().setConnectionTimeout(250);
-      try {
-        while (held.size() < ds.getMaximumPoolSize()) {
-          held.add(ds.getConnection()); // each idle connection once: the held ones are not handed out again
-        }
-      } catch (java.sql.SQLTransientConnectionException e) {
-        // the rest are the stores' own (the instance lock, LISTEN)
+      // the idle ones (the others are the stores' own: the instance lock, LISTEN); a held connection is not handed out again
+      for (int i = ds.getHikariPoolMXBean().getIdleConnections(); i > 0; i--) {
+        held.add(ds.getConnection());
       }
       for (Connection c : held) {
         try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT generic_plans,"

@@ -105,6 +105,18 @@ class PgGenericPlanTest {
     return sum;
   }
 
+  /**
+   * The statement whose text holds every fragment ran more than {@code minimum} times on the server
+   * and was planned anew at most 10 of them: pgjdbc prepares a statement on the server from its 5th
+   * execution on a connection, and the server then tries 5 custom plans before it may settle on the
+   * generic one.
+   */
+  static void assertPlannedOnce(Map<String, long[]> plans, String what, int minimum, String... fragments) {
+    long[] n = plansOf(plans, fragments);
+    assertThat(n[0] + n[1]).as("%s executions seen by the server", what).isGreaterThan(minimum);
+    assertThat(n[1]).as("custom plans of %s (generic: %d)", what, n[0]).isLessThanOrEqualTo(10);
+  }
+
   @Test
   void theStatementsOfOneMessageArePlannedOnceNotAtEveryCall() throws SQLException {
     QueueStore store = stores.queueStore();
@@ -120,16 +132,9 @@ class PgGenericPlanTest {
       assertThat(store.markSentAll(List.of(new QueueStore.Ack(m.id(), "P." + i, now)))).allMatch(o -> o.isPresent());
     }
     Map<String, long[]> plans = plans();
-    long[] sending = plansOf(plans, "status = 'SENDING'", "IN ($3)");
-    long[] sent = plansOf(plans, "status = 'SENT'", "$1 AS id");
-    long[] claim = plansOf(plans, "SET state = 'A'");
-    // pgjdbc prepares a statement on the server from its 5th execution on a connection; the server
-    // then tries 5 custom plans before it may settle on the generic one
-    assertThat(sending[0] + sending[1]).as("markSending executions seen by the server").isGreaterThan(messages / 2);
-    assertThat(sending[1]).as("custom plans of markSending (generic: %d)", sending[0]).isLessThanOrEqualTo(10);
-    assertThat(sent[0] + sent[1]).as("markSentAll executions seen by the server").isGreaterThan(messages / 2);
-    assertThat(sent[1]).as("custom plans of markSentAll with one ack (generic: %d)", sent[0]).isLessThanOrEqualTo(10);
-    assertThat(claim[1]).as("custom plans of the claim (generic: %d)", claim[0]).isLessThanOrEqualTo(10);
+    assertPlannedOnce(plans, "markSending", messages / 2, "status = 'SENDING'", "IN ($3)");
+    assertPlannedOnce(plans, "markSentAll with one ack", messages / 2, "status = 'SENT'", "$1 AS id");
+    assertPlannedOnce(plans, "the claim", messages / 2, "SET state = 'A'");
   }
 
   @Test
@@ -154,11 +159,7 @@ class PgGenericPlanTest {
       assertThat(store.get(ids.get(2))).hasValueSatisfying(i -> assertThat(i.status()).isEqualTo(MessageStatus.SENT));
     }
     Map<String, long[]> plans = plans();
-    long[] sending = plansOf(plans, "status = 'SENDING'", "ANY($3)");
-    long[] sent = plansOf(plans, "status = 'SENT'", "unnest(");
-    assertThat(sending[0] + sending[1]).as("markSendingAll executions seen by the server").isGreaterThan(batches / 2);
-    assertThat(sending[1]).as("custom plans of markSendingAll (generic: %d)", sending[0]).isLessThanOrEqualTo(10);
-    assertThat(sent[0] + sent[1]).as("markSentAll executions seen by the server").isGreaterThan(batches / 2);
-    assertThat(sent[1]).as("custom plans of markSentAll (generic: %d)", sent[0]).isLessThanOrEqualTo(10);
+    assertPlannedOnce(plans, "markSendingAll", batches / 2, "status = 'SENDING'", "ANY($3)");
+    assertPlannedOnce(plans, "markSentAll", batches / 2, "status = 'SENT'", "unnest(");
   }
 }
