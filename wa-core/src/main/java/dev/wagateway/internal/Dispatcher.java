@@ -22,7 +22,9 @@ import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -82,6 +84,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   private record Receipt(MessageStatus status, Instant at, @Nullable Failure failure) {}
 
+  private record SentTo(String to, Instant at) {}
+
+  /** The most recipients a claim carries as held (see heldRecipients). */
+  private static final int MAX_HELD_RECIPIENTS = 64;
+
   /** Per-session dispatch state. Pacing fields are touched only by the lane's drain. */
   private final class Lane {
     final String sessionId;
@@ -94,6 +101,8 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     @Nullable Instant tokensAt;
     // recipient gap, caps
     final Map<String, Instant> lastSentTo = new HashMap<>();
+    /** With a store that prefers batches: the sends of the last recipient gap, oldest first. */
+    final ArrayDeque<SentTo> recentSends = new ArrayDeque<>();
     final Set<String> knownContacts = new HashSet<>();
     long capDay = Long.MIN_VALUE;
     long sentOnCapDay;
@@ -239,7 +248,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         return false; // a completion signals again
       }
       int want = Math.min(room, config.claimBatch());
-      List<Claimed> batch = store.claim(lane.sessionId, now, want, lease);
+      // when the first message may go unless its recipient is held, the claim marks it SENDING too:
+      // one store call fewer a claim
+      Collection<String> held = batches ? heldRecipients(lane, session, now) : null;
+      List<Claimed> batch = held != null ? store.claimFirstSending(lane.sessionId, now, want, lease, held)
+          : store.claim(lane.sessionId, now, want, lease);
       if (batch.isEmpty()) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
@@ -247,7 +260,8 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       // With a store that prefers batches, the first message that may go is marked SENDING and sent
       // alone: if it fails at once (the engine refuses, the session pauses) nothing else was marked.
       // The rest of the batch is then marked in one store call and sent. Otherwise each message is
-      // marked and sent in turn, the pause checked before each.
+      // marked and sent in turn, the pause checked before each. A message the claim marked is sent
+      // whatever happened since: the pause was checked just before the claim, and it is SENDING now.
       List<Claimed> go = new ArrayList<>(batch.size());
       boolean lagSampled = false;
       // acceptances that come back at once, the first message's too, are recorded together when the
@@ -257,21 +271,20 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       try {
         for (int i = 0; i < batch.size(); i++) {
           Claimed c = batch.get(i);
-          if (lane.pausedUntil != null || session.connectionIfSendable() != conn) {
+          if (!c.sending() && (lane.pausedUntil != null || session.connectionIfSendable() != conn)) {
             releaseRest(go, 0, now);
             releaseRest(batch, i, now);
             signal(lane);
             return false;
           }
-          Instant expiresAt = c.message().expiresAt();
-          if (expiresAt != null && !now.isBefore(expiresAt)) {
+          if (c.expiredAt(now)) {
             store.deadLetter(c.id(),
-                Failure.of(FailureType.EXPIRED, "expired", "not sent before " + expiresAt), now);
+                Failure.of(FailureType.EXPIRED, "expired", "not sent before " + c.message().expiresAt()), now);
             capacity.release();
             continue;
           }
           Hold hold = pace(lane, session, c.message(), now);
-          if (hold != null) {
+          if (hold != null && !c.sending()) { // (heldRecipients held none for a message the claim marked)
             store.release(c.id(), hold.until);
             if (hold.sessionWide) {
               releaseRest(batch, i + 1, hold.until);
@@ -322,15 +335,80 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         .computeIfAbsent(limit, k -> new LongAdder()).increment();
   }
 
+  /**
+   * The recipients whose message {@link #pace} would hold now (the recipient gap), when a message
+   * to anyone else may go: the session-wide rules (rate, warm-up) allow a send and the day's new
+   * contacts are not used up. Null when that does not hold, or when more recipients are held than a
+   * claim should carry. Takes nothing: a message takes what it uses in {@link #pace}, which then
+   * holds a message to any other recipient no more than this did.
+   */
+  private @Nullable Collection<String> heldRecipients(Lane lane, ManagedSession session, Instant now) {
+    if (pacing.ratePerSecond() > 0 && refill(lane, now) < 1) {
+      return null;
+    }
+    if (warmUpEnds(lane, session, now) != null) {
+      return null;
+    }
+    if (pacing.newContactsPerDay() > 0 && newContactsToday(lane, now) >= pacing.newContactsPerDay()) {
+      return null; // whether the first may go depends on whether its recipient is known
+    }
+    if (pacing.recipientGap().isZero()) {
+      return List.of();
+    }
+    while (!lane.recentSends.isEmpty()
+        && !now.isBefore(lane.recentSends.peekFirst().at().plus(pacing.recipientGap()))) {
+      lane.recentSends.pollFirst();
+    }
+    if (lane.recentSends.size() > MAX_HELD_RECIPIENTS) {
+      return null;
+    }
+    Set<String> held = new HashSet<>();
+    for (SentTo s : lane.recentSends) {
+      held.add(s.to());
+    }
+    return held;
+  }
+
+  /** The day's count of new contacts, reset when the day changed. */
+  private long newContactsToday(Lane lane, Instant now) {
+    long day = now.truncatedTo(ChronoUnit.DAYS).getEpochSecond() / 86_400;
+    if (day != lane.contactsDay) {
+      lane.contactsDay = day;
+      lane.newContactsToday = 0;
+    }
+    return lane.newContactsToday;
+  }
+
+  /** Adds the tokens earned since the last refill; returns how many there are. */
+  private double refill(Lane lane, Instant now) {
+    if (lane.tokensAt != null) {
+      double elapsed = Duration.between(lane.tokensAt, now).toNanos() / 1e9;
+      lane.tokens = Math.min(pacing.burst(), lane.tokens + elapsed * pacing.ratePerSecond());
+    }
+    lane.tokensAt = now;
+    return lane.tokens;
+  }
+
+  /** When the warm-up cap reached today ends, or null when the session may send more today. */
+  private @Nullable Instant warmUpEnds(Lane lane, ManagedSession session, Instant now) {
+    PacingPolicy.WarmUp warmUp = pacing.warmUp();
+    Instant pairedAt = session.pairedAt();
+    if (warmUp == null || pairedAt == null) {
+      return null;
+    }
+    long day = Duration.between(pairedAt, now).toDays();
+    if (day != lane.capDay) {
+      lane.capDay = day;
+      lane.sentOnCapDay = 0;
+    }
+    long limit = warmUp.limitOnDay(day);
+    return limit >= 0 && lane.sentOnCapDay >= limit ? pairedAt.plus(Duration.ofDays(day + 1)) : null;
+  }
+
   /** Null to send now, else when the message may go and whether the whole session waits. */
   private @Nullable Hold pace(Lane lane, ManagedSession session, OutboundMessage m, Instant now) {
     if (pacing.ratePerSecond() > 0) {
-      if (lane.tokensAt != null) {
-        double elapsed = Duration.between(lane.tokensAt, now).toNanos() / 1e9;
-        lane.tokens = Math.min(pacing.burst(), lane.tokens + elapsed * pacing.ratePerSecond());
-      }
-      lane.tokensAt = now;
-      if (lane.tokens < 1) {
+      if (refill(lane, now) < 1) {
         hit(lane, "session_rate");
         long waitNanos = (long) Math.ceil((1 - lane.tokens) / pacing.ratePerSecond() * 1e9);
         return new Hold(now.plusNanos(waitNanos), true);
@@ -344,27 +422,13 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
         return new Hold(last.plus(pacing.recipientGap()), false);
       }
     }
-    PacingPolicy.WarmUp warmUp = pacing.warmUp();
-    Instant pairedAt = session.pairedAt();
-    if (warmUp != null && pairedAt != null) {
-      long day = Duration.between(pairedAt, now).toDays();
-      if (day != lane.capDay) {
-        lane.capDay = day;
-        lane.sentOnCapDay = 0;
-      }
-      long limit = warmUp.limitOnDay(day);
-      if (limit >= 0 && lane.sentOnCapDay >= limit) {
-        hit(lane, "warm_up");
-        return new Hold(pairedAt.plus(Duration.ofDays(day + 1)), true);
-      }
+    Instant warmUpEnds = warmUpEnds(lane, session, now);
+    if (warmUpEnds != null) {
+      hit(lane, "warm_up");
+      return new Hold(warmUpEnds, true);
     }
     if (pacing.newContactsPerDay() > 0 && !lane.knownContacts.contains(to)) {
-      long day = now.truncatedTo(ChronoUnit.DAYS).getEpochSecond() / 86_400;
-      if (day != lane.contactsDay) {
-        lane.contactsDay = day;
-        lane.newContactsToday = 0;
-      }
-      if (lane.newContactsToday >= pacing.newContactsPerDay()) {
+      if (newContactsToday(lane, now) >= pacing.newContactsPerDay()) {
         hit(lane, "new_contacts");
         return new Hold(now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)), false);
       }
@@ -375,12 +439,18 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
     if (!pacing.recipientGap().isZero()) {
       lane.lastSentTo.put(to, now);
+      if (batches) {
+        lane.recentSends.addLast(new SentTo(to, now));
+        if (lane.recentSends.size() > 2 * MAX_HELD_RECIPIENTS) {
+          lane.recentSends.pollFirst(); // past the limit heldRecipients gives up anyway
+        }
+      }
       if (lane.lastSentTo.size() > 50_000) {
         Instant cutoff = now.minus(pacing.recipientGap());
         lane.lastSentTo.values().removeIf(t -> t.isBefore(cutoff));
       }
     }
-    if (warmUp != null) {
+    if (pacing.warmUp() != null) {
       lane.sentOnCapDay++;
     }
     if (pacing.newContactsPerDay() > 0 && lane.knownContacts.add(to)) {
@@ -402,7 +472,9 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     if (!batches) {
       for (Claimed c : go) {
         try {
-          store.markSending(c.id(), now);
+          if (!c.sending()) {
+            store.markSending(c.id(), now);
+          }
         } catch (dev.wagateway.FencedException fenced) {
           releaseRest(go, go.indexOf(c), now);
           log.warn("not sending messages of session {}: {}", lane.sessionId, fenced.getMessage());
@@ -417,7 +489,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       return;
     }
     try {
-      store.markSendingAll(go.stream().map(Claimed::id).toList(), now);
+      List<String> unmarked = go.stream().filter(c -> !c.sending()).map(Claimed::id).toList();
+      if (!unmarked.isEmpty()) {
+        store.markSendingAll(unmarked, now);
+      }
     } catch (dev.wagateway.FencedException fenced) {
       // another instance owns the session now: this one must not send; the new owner gets the claims
       releaseRest(go, 0, now);

@@ -65,14 +65,66 @@ public interface QueueStore {
   List<Claimed> claim(String sessionId, Instant now, int max, Duration lease);
 
   /**
+   * Claims as {@link #claim} does and, in the same store call, marks the first claimed message (in
+   * claim order) as {@link #markSending} would mark it now, unless it is past its
+   * {@link OutboundMessage#expiresAt} or goes to one of {@code heldRecipients}: that one is left as
+   * a plain claim, for the caller to dead-letter or hold. For a dispatcher that knows before the
+   * claim that the first message may go unless its recipient is held (its pacing waits between
+   * messages to one recipient), which saves a database one transaction per claim. The marked
+   * message is {@link Claimed#sending()}; the caller sends it without marking it again. When the
+   * session's lease is lost ({@link dev.wagateway.FencedException}) nothing is claimed. The default
+   * makes the two calls.
+   *
+   * @param heldRecipients recipients ({@link dev.wagateway.jid.Jid#asString}) not to mark a message to
+   */
+  default List<Claimed> claimFirstSending(String sessionId, Instant now, int max, Duration lease,
+      java.util.Collection<String> heldRecipients) {
+    List<Claimed> claimed = claim(sessionId, now, max, lease);
+    if (claimed.isEmpty() || claimed.get(0).expiredAt(now)
+        || heldRecipients.contains(claimed.get(0).message().to().asString())) {
+      return claimed;
+    }
+    Claimed first = claimed.get(0);
+    try {
+      markSending(first.id(), now);
+    } catch (dev.wagateway.FencedException fenced) {
+      for (Claimed c : claimed) {
+        release(c.id(), now);
+      }
+      return List.of();
+    }
+    List<Claimed> out = new java.util.ArrayList<>(claimed);
+    out.set(0, first.markedSending());
+    return out;
+  }
+
+  /**
    * A leased message.
    *
    * @param attempts attempts made before this one
    * @param availableAt when it became due (for the dispatch lag)
+   * @param sending whether the claim also marked it SENDING ({@link #claimFirstSending}), so this
+   *     attempt is already counted and recorded
    */
-  record Claimed(OutboundMessage message, int attempts, Instant availableAt) {
+  record Claimed(OutboundMessage message, int attempts, Instant availableAt, boolean sending) {
+    /** A message the claim leased and did not mark. */
+    public Claimed(OutboundMessage message, int attempts, Instant availableAt) {
+      this(message, attempts, availableAt, false);
+    }
+
     public String id() {
       return message.id();
+    }
+
+    /** The same claim, marked SENDING by the store. */
+    public Claimed markedSending() {
+      return new Claimed(message, attempts, availableAt, true);
+    }
+
+    /** Whether it may no longer be sent at {@code now}. */
+    public boolean expiredAt(Instant now) {
+      Instant expiresAt = message.expiresAt();
+      return expiresAt != null && !now.isBefore(expiresAt);
     }
   }
 

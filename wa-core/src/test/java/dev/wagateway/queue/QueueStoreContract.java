@@ -540,6 +540,84 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void claimFirstSendingMarksTheFirstAsMarkSendingWouldUnlessItIsHeldOrExpired() {
+    OutboundMessage normal = put("s", "+491702222222");
+    OutboundMessage high = msg("s", "+491701111111", Priority.HIGH);
+    store.enqueue(high, T0, WINDOW);
+    changes.clear();
+    Instant at = T0.plusSeconds(1);
+    List<QueueStore.Claimed> got = store.claimFirstSending("s", at, 10, LEASE, Set.of());
+    assertThat(got).extracting(QueueStore.Claimed::id).containsExactly(high.id(), normal.id());
+    assertThat(got).extracting(QueueStore.Claimed::sending).containsExactly(true, false);
+    assertThat(got).extracting(QueueStore.Claimed::attempts).containsExactly(0, 0);
+    assertThat(changes).containsExactly(high.id() + ":SENDING");
+    var marked = store.get(high.id()).orElseThrow();
+    assertThat(marked.status()).isEqualTo(MessageStatus.SENDING);
+    assertThat(marked.attempts()).isEqualTo(1);
+    assertThat(marked.history().get(1)).isEqualTo(new StatusLog.Change(MessageStatus.SENDING, at, null, "attempt 1"));
+    assertThat(store.get(normal.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(store.counts().get("s")).isEqualTo(new QueueCounts(0, 2, 0));
+    // the rest goes on as after a plain claim
+    store.markSendingAll(List.of(normal.id()), at);
+    store.markSentAll(List.of(new QueueStore.Ack(high.id(), "P-" + high.id(), at),
+        new QueueStore.Ack(normal.id(), "P-" + normal.id(), at)));
+    for (OutboundMessage m : List.of(high, normal)) {
+      var info = store.get(m.id()).orElseThrow();
+      assertThat(info.status()).as(m.id()).isEqualTo(MessageStatus.SENT);
+      assertThat(info.attempts()).as(m.id()).isEqualTo(1);
+      assertThat(info.history()).extracting(StatusLog.Change::status)
+          .containsExactly(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT);
+    }
+    assertThat(store.claimFirstSending("s", at, 10, LEASE, Set.of())).isEmpty();
+    assertThat(store.claimFirstSending("nobody", at, 10, LEASE, Set.of())).isEmpty();
+  }
+
+  @Test
+  void claimFirstSendingLeavesAHeldRecipientOrAnExpiredMessageUnmarked() {
+    OutboundMessage toHeld = put("s", "+491701111111");
+    OutboundMessage other = put("s", "+491702222222");
+    changes.clear();
+    List<QueueStore.Claimed> got = store.claimFirstSending("s", T0, 10, LEASE,
+        Set.of(Jid.ofPhone("+491701111111").asString(), Jid.ofPhone("+14155550000").asString()));
+    assertThat(got).extracting(QueueStore.Claimed::id).containsExactly(toHeld.id(), other.id());
+    assertThat(got).noneMatch(QueueStore.Claimed::sending);
+    assertThat(changes).isEmpty();
+    assertThat(store.get(toHeld.id()).orElseThrow().attempts()).isZero();
+    store.release(toHeld.id(), T0);
+    store.release(other.id(), T0);
+
+    Instant expiry = T0.plusSeconds(30);
+    OutboundMessage expiring = new OutboundMessage("msg_" + IDS.incrementAndGet(), MessageRequest.builder().session("e")
+        .to("+491703333333").text("x").expiresAt(expiry).build(), T0);
+    store.enqueue(expiring, T0, WINDOW);
+    got = store.claimFirstSending("e", expiry, 10, LEASE, Set.of());
+    assertThat(got).extracting(QueueStore.Claimed::id).containsExactly(expiring.id());
+    assertThat(got.get(0).sending()).as("past its expiry: left for the caller to dead-letter").isFalse();
+    assertThat(store.get(expiring.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+    store.release(expiring.id(), T0);
+    got = store.claimFirstSending("e", expiry.minusMillis(1), 10, LEASE, Set.of());
+    assertThat(got.get(0).sending()).as("before its expiry").isTrue();
+  }
+
+  @Test
+  void claimFirstSendingOfAMessageWhoseLeaseEndedWhileSendingCountsTheAttemptOnly() {
+    OutboundMessage a = put("s", "+491701111111");
+    claimIds("s", T0, 1);
+    store.markSending(a.id(), T0);
+    assertThat(store.requeueExpiredLeases(T0.plus(LEASE))).isEqualTo(1);
+    changes.clear();
+    List<QueueStore.Claimed> got = store.claimFirstSending("s", T0.plus(LEASE), 10, LEASE, Set.of());
+    assertThat(got).hasSize(1);
+    assertThat(got.get(0).sending()).isTrue();
+    assertThat(got.get(0).attempts()).as("attempts before this one").isEqualTo(1);
+    var info = store.get(a.id()).orElseThrow();
+    assertThat(info.attempts()).isEqualTo(2);
+    assertThat(info.status()).isEqualTo(MessageStatus.SENDING);
+    assertThat(info.history()).as("no second SENDING line").hasSize(2);
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
   void concurrentBatchesToOverlappingRecipientsKeepEachRecipientsOrder() throws Exception {
     int threads = 6;
     int batches = 40;
