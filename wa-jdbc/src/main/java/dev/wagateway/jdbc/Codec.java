@@ -47,7 +47,7 @@ final class Codec {
 
   /**
    * Binds {@code args} from the first parameter on: instants as epoch nanoseconds, longs, ints,
-   * null as a NULL and anything else as its string.
+   * SQL arrays, null as a NULL and anything else as its string.
    */
   static void bind(java.sql.PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
@@ -60,6 +60,8 @@ final class Codec {
         ps.setLong(i + 1, l);
       } else if (a instanceof Integer n) {
         ps.setInt(i + 1, n);
+      } else if (a instanceof java.sql.Array array) {
+        ps.setArray(i + 1, array);
       } else {
         ps.setString(i + 1, a.toString());
       }

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class JdbcQueueStore implements QueueStore {
       + " AND o.recipient = m.recipient AND o.state IN ('W', 'A'))";
   /** The columns every insert of a message writes, in this order. */
   private static final String INSERT_INTO = "INSERT INTO wa_message (id, seq, session_id, recipient, priority, request,"
-      + " created_at, state, status, attempts, available_at, history)";
+      + " created_at, state, status, attempts, available_at, history, expires_at)";
   /** Decoded requests of claimed messages: the follow-up calls tell the listener without decoding. */
   private static final int CACHE_LIMIT = 50_000;
 
@@ -420,12 +421,12 @@ final class JdbcQueueStore implements QueueStore {
         }
       }
       // on PostgreSQL the recipient lock (see lockRecipient) is taken by the same statement, before nextval
-      update(c, INSERT_INTO + " SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?"
+      update(c, INSERT_INTO + " SELECT ?, " + nextSeq + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?, CAST(? AS BIGINT)"
           + (pg ? " FROM (SELECT pg_advisory_xact_lock(hashtext(?))) AS recipient_lock" : ""),
           pg ? new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
-              m.createdAt(), due(item), item.queuedLine(), lockKey(m.sessionId(), recipient)}
+              m.createdAt(), due(item), item.queuedLine(), m.expiresAt(), lockKey(m.sessionId(), recipient)}
               : new Object[] {m.id(), m.sessionId(), recipient, m.priority().ordinal(), item.requestJson(),
-              m.createdAt(), due(item), item.queuedLine()});
+              m.createdAt(), due(item), item.queuedLine(), m.expiresAt()});
       notifyOthers(c, List.of(m.sessionId())); // delivered at commit
       counted(1);
       return accepted(item);
@@ -468,12 +469,12 @@ final class JdbcQueueStore implements QueueStore {
       insertRows(c, accepted.stream().map(items::get).toList());
     } else {
       try (PreparedStatement ps = c.prepareStatement(INSERT_INTO + " VALUES (?, " + nextSeq
-          + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?)")) {
+          + ", ?, ?, ?, ?, ?, 'W', 'QUEUED', 0, ?, ?, ?)")) {
         for (int i : accepted) {
           Item item = items.get(i);
           OutboundMessage m = item.message();
           Codec.bind(ps, m.id(), m.sessionId(), m.to().asString(), m.priority().ordinal(), item.requestJson(),
-              m.createdAt(), due(item), item.queuedLine());
+              m.createdAt(), due(item), item.queuedLine(), m.expiresAt());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -504,6 +505,7 @@ final class JdbcQueueStore implements QueueStore {
     Object[] created = new Object[n];
     Object[] available = new Object[n];
     Object[] history = new Object[n];
+    Object[] expiries = new Object[n];
     for (int i = 0; i < n; i++) {
       Item item = rows.get(i);
       OutboundMessage m = item.message();
@@ -515,11 +517,13 @@ final class JdbcQueueStore implements QueueStore {
       created[i] = Codec.nanos(m.createdAt());
       available[i] = Codec.nanos(due(item));
       history[i] = item.queuedLine();
+      expiries[i] = m.expiresAt() == null ? null : Codec.nanos(m.expiresAt());
     }
     try (PreparedStatement ps = c.prepareStatement(INSERT_INTO + " SELECT v.id, nextval('wa_message_seq'),"
-        + " v.session_id, v.recipient, v.priority, v.request, v.created_at, 'W', 'QUEUED', 0, v.available_at, v.history"
-        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[])"
-        + " WITH ORDINALITY AS v(id, session_id, recipient, priority, request, created_at, available_at, history, ord)"
+        + " v.session_id, v.recipient, v.priority, v.request, v.created_at, 'W', 'QUEUED', 0, v.available_at, v.history,"
+        + " v.expires_at FROM unnest(?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::bigint[], ?::bigint[],"
+        + " ?::text[], ?::bigint[]) WITH ORDINALITY"
+        + " AS v(id, session_id, recipient, priority, request, created_at, available_at, history, expires_at, ord)"
         + " ORDER BY v.ord")) {
       ps.setArray(1, c.createArrayOf("text", ids));
       ps.setArray(2, c.createArrayOf("text", sessions));
@@ -529,6 +533,7 @@ final class JdbcQueueStore implements QueueStore {
       ps.setArray(6, c.createArrayOf("int8", created));
       ps.setArray(7, c.createArrayOf("int8", available));
       ps.setArray(8, c.createArrayOf("text", history));
+      ps.setArray(9, c.createArrayOf("int8", expiries));
       ps.executeUpdate();
     }
   }
@@ -584,7 +589,50 @@ final class JdbcQueueStore implements QueueStore {
 
   @Override
   public List<Claimed> claim(String sessionId, Instant now, int max, Duration lease) {
-    String pick = "SELECT m.id FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
+    return claim(sessionId, now, max, lease, null);
+  }
+
+  /**
+   * On PostgreSQL one statement claims and marks (see {@link #claim(String, Instant, int, Duration,
+   * Collection)}); on SQLite the claim and the first message's mark share one transaction, so one
+   * commit, under the writer lock.
+   */
+  @Override
+  public List<Claimed> claimFirstSending(String sessionId, Instant now, int max, Duration lease,
+      Collection<String> heldRecipients) {
+    Objects.requireNonNull(heldRecipients, "heldRecipients");
+    if (pg) {
+      return claim(sessionId, now, max, lease, heldRecipients);
+    }
+    try {
+      return tx.write("claiming messages of session " + sessionId, c -> {
+        List<Claimed> claimed = claim(sessionId, now, max, lease, null); // joins this transaction
+        if (claimed.isEmpty() || !mayMark(claimed.get(0), now, heldRecipients)) {
+          return claimed;
+        }
+        markSendingAll(List.of(claimed.get(0).id()), now);
+        List<Claimed> out = new ArrayList<>(claimed);
+        out.set(0, claimed.get(0).markedSending());
+        return out;
+      });
+    } catch (dev.wagateway.FencedException fenced) {
+      return List.of(); // rolled back: nothing claimed
+    }
+  }
+
+  private static boolean mayMark(Claimed first, Instant now, Collection<String> heldRecipients) {
+    return !first.expiredAt(now) && !heldRecipients.contains(first.message().to().asString());
+  }
+
+  /**
+   * Claims, and with {@code heldRecipients} (PostgreSQL only) marks the first claimed message
+   * SENDING in the same statement, unless it expired or goes to a held recipient.
+   */
+  private List<Claimed> claim(String sessionId, Instant now, int max, Duration lease,
+      @Nullable Collection<String> heldRecipients) {
+    boolean marking = heldRecipients != null;
+    String pick = "SELECT m.id" + (marking ? ", m.priority, m.seq, m.recipient, m.status, m.expires_at" : "")
+        + " FROM wa_message m WHERE m.session_id = ? AND m.state = 'W' AND m.available_at <= ?"
         + IS_HEAD + " ORDER BY m.priority, m.seq LIMIT ?" + (pg ? " FOR UPDATE SKIP LOCKED" : "");
     var owned = fence.of(sessionId);
     boolean own = !tx.inTransaction(); // a caller's transaction keeps its own settings
@@ -594,13 +642,14 @@ final class JdbcQueueStore implements QueueStore {
     // last vacuum (5-10 ms a claim at 10,000 messages/s); and on a young table it picks a sequential
     // scan, which a cached plan keeps as the table grows. Both are turned off for this transaction
     // only. The claim also commits without waiting for the WAL flush: a lease lost with the database
-    // costs nothing (leases are freed at start anyway).
+    // costs nothing (leases are freed at start anyway), and so does a SENDING mark (see markSendingAll).
     //
     // On its own connection the settings and the claim go as one composite statement in autocommit:
     // pgjdbc sends both, then one Sync, and PostgreSQL runs everything before a Sync in one implicit
     // transaction (the settings hold for the claim's planning, which happens when it is bound, after
     // the first statement ran) and commits it at the Sync. One round trip instead of three (the
-    // settings, the claim, COMMIT); PgImplicitTransactionTest pins that behaviour.
+    // settings, the claim, COMMIT); PgImplicitTransactionTest pins that behaviour. A claim that marks
+    // runs in a transaction instead: the listener is told of the mark before it commits.
     //
     // The claim also keeps one generic plan (plan_cache_mode, read when the claim is bound): with
     // statistics of a skewed table (one session with thousands waiting, another with one) the server
@@ -608,15 +657,38 @@ final class JdbcQueueStore implements QueueStore {
     // 1.5 ms of its CPU each; the generic plan is the same walk of wa_message_claim (PgGenericPlanTest).
     String settings = "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),"
         + " set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
-    String claim = "UPDATE wa_message SET state = 'A', lease_until = ? WHERE id IN (" + pick + ")"
-        + (owned.isPresent() ? Fence.condition("wa_message.session_id") : "")
-        + " RETURNING id, request, created_at, attempts, available_at, priority, seq";
+    String fenced = owned.isPresent() ? Fence.condition("wa_message.session_id") : "";
+    String columns = " RETURNING wa_message.id, wa_message.request, wa_message.created_at, wa_message.attempts,"
+        + " wa_message.available_at, wa_message.priority, wa_message.seq";
+    // Marking: the head of the pick (claim order) is marked as markSendingAll marks a message (the
+    // attempt counted; SENDING and its history line only from QUEUED) when it may go. RETURNING then
+    // also says which row was marked and whether its status changed.
+    String claim = !marking ? "UPDATE wa_message SET state = 'A', lease_until = ? WHERE id IN (" + pick + ")" + fenced
+        + columns
+        : "WITH pick AS (" + pick + "), mark AS (SELECT h.id, h.status = 'QUEUED' AS changes"
+        + " FROM (SELECT * FROM pick ORDER BY priority, seq LIMIT 1) AS h"
+        + " WHERE (h.expires_at IS NULL OR h.expires_at > ?) AND h.recipient <> ALL(?))"
+        + " UPDATE wa_message SET state = 'A', lease_until = ?,"
+        + " attempts = wa_message.attempts + CASE WHEN mark.id IS NULL THEN 0 ELSE 1 END,"
+        + " status = CASE WHEN mark.changes THEN 'SENDING' ELSE wa_message.status END,"
+        + " history = CASE WHEN mark.changes THEN wa_message.history || ? || (wa_message.attempts + 1) || ?"
+        + " ELSE wa_message.history END"
+        + " FROM pick LEFT JOIN mark ON mark.id = pick.id WHERE wa_message.id = pick.id" + fenced
+        + columns + ", mark.id IS NOT NULL, mark.changes IS TRUE";
     boolean composite = pg && own;
     Transactions.Work<List<Claimed>> work = c -> {
       try (PreparedStatement ps = c.prepareStatement(composite ? settings + "; " + claim : claim)) {
-        Codec.bind(ps, now.plus(lease), sessionId, now, max);
+        int i;
+        if (marking) {
+          Codec.bind(ps, sessionId, now, max, now, c.createArrayOf("text", heldRecipients.toArray()), now.plus(lease),
+              SENDING_LINE_START.apply(now), SENDING_LINE_END);
+          i = 9;
+        } else {
+          Codec.bind(ps, now.plus(lease), sessionId, now, max);
+          i = 5;
+        }
         if (owned.isPresent()) {
-          Fence.bind(ps, 5, owned.get(), now);
+          Fence.bind(ps, i, owned.get(), now);
         }
         List<ClaimRow> rows = new ArrayList<>();
         try (ResultSet rs = rows(ps, composite)) {
@@ -624,16 +696,21 @@ final class JdbcQueueStore implements QueueStore {
             String id = rs.getString(1);
             OutboundMessage m = new OutboundMessage(id, Codec.request(id, rs.getString(2)),
                 Codec.instant(rs.getLong(3)));
-            rows.add(new ClaimRow(new Claimed(m, rs.getInt(4), Codec.instant(rs.getLong(5))), rs.getInt(6),
-                rs.getLong(7)));
+            int attempts = rs.getInt(4);
+            boolean marked = marking && rs.getBoolean(8);
+            if (marked && rs.getBoolean(9)) {
+              listener.onChange(m, attempts, new StatusLog.Change(MessageStatus.SENDING, now, null, "attempt " + attempts));
+            }
+            Claimed claimed = new Claimed(m, marked ? attempts - 1 : attempts, Codec.instant(rs.getLong(5)), marked);
+            rows.add(new ClaimRow(claimed, rs.getInt(6), rs.getLong(7)));
           }
         }
-        rows.sort(CLAIM_ORDER); // RETURNING has no order of its own
+        rows.sort(CLAIM_ORDER); // RETURNING has no order of its own; a marked row is the head, so first
         return rows.stream().map(ClaimRow::claimed).toList();
       }
     };
     String what = "claiming messages of session " + sessionId;
-    List<Claimed> out = tx.single(what, work);
+    List<Claimed> out = marking ? tx.write(what, work) : tx.single(what, work);
     if (claimedCache.size() > CACHE_LIMIT) {
       claimedCache.clear(); // leases taken over by another instance leave entries behind
     }
@@ -656,6 +733,14 @@ final class JdbcQueueStore implements QueueStore {
   public Optional<StatusLog.Change> markSending(String id, Instant at) {
     return markSendingAll(List.of(id), at).get(0);
   }
+
+  /**
+   * A SENDING history line as Codec.line writes it, in two parts around the attempt number, which
+   * only the database knows: the statements that mark build the line in SQL.
+   */
+  private static final java.util.function.Function<Instant, String> SENDING_LINE_START =
+      at -> "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ";
+  private static final String SENDING_LINE_END = "\"}\n";
 
   /**
    * The common case, QUEUED → SENDING for every id, is one statement (the history line is built in
@@ -707,8 +792,8 @@ final class JdbcQueueStore implements QueueStore {
             + (array ? " = ANY(?)" : " IN (" + marks(ids.size()) + ")") // on PostgreSQL one text, so one plan
             + " AND status = 'QUEUED'" + (fencedBy.isPresent() ? Fence.condition("wa_message.session_id") : "")
             + " RETURNING id, attempts, request, created_at")) {
-          ps.setString(1, "{\"s\":\"SENDING\",\"at\":" + Codec.nanos(at) + ",\"cause\":\"attempt ");
-          ps.setString(2, "\"}\n");
+          ps.setString(1, SENDING_LINE_START.apply(at));
+          ps.setString(2, SENDING_LINE_END);
           int i = 3;
           if (array) {
             ps.setArray(i++, c.createArrayOf("text", ids.toArray()));

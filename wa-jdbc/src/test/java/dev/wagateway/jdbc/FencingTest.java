@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two instances (two JdbcStores, each with its own view of the leases it was granted) on one
- * database: once B takes the session over, A, the stale owner, can neither claim, nor mark a
- * message SENDING (so its dispatcher never hands it to the engine), nor overwrite the session.
+ * database: once B takes the session over, A, the stale owner, can neither claim (nor claim and
+ * mark), nor mark a message SENDING (so its dispatcher never hands it to the engine), nor overwrite
+ * the session.
  */
 class FencingTest {
   static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
@@ -62,16 +63,22 @@ class FencingTest {
       assertThat(qa.get("fx-m1").orElseThrow().status()).as("nothing was written").isEqualTo(MessageStatus.QUEUED);
       assertThat(qa.get("fx-m1").orElseThrow().attempts()).isZero();
       assertThat(qa.claim("s", later, 10, LEASE)).as("the stale owner claims nothing").isEmpty();
+      assertThat(qa.claimFirstSending("s", later, 10, LEASE, java.util.Set.of()))
+          .as("nor claims and marks").isEmpty();
+      assertThat(qa.get("fx-m2").orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+      assertThat(qa.get("fx-m2").orElseThrow().attempts()).isZero();
       assertThatThrownBy(() -> a.sessionStore().save(rec.withCredentials(null, new byte[] {1, 2, 3}, later)))
           .isInstanceOf(FencedException.class);
       assertThat(b.sessionStore().load("s").orElseThrow().hasCredentials()).isFalse();
 
       // the new owner frees what A had claimed and sends both, in order
       assertThat(qb.requeueSessionLeases("s", later)).isEqualTo(1);
-      assertThat(qb.claim("s", later, 10, LEASE)).extracting(QueueStore.Claimed::id)
-          .containsExactly("fx-m1", "fx-m2");
-      assertThat(qb.markSending("fx-m1", later)).isPresent();
+      var claimed = qb.claimFirstSending("s", later, 10, LEASE, java.util.Set.of());
+      assertThat(claimed).extracting(QueueStore.Claimed::id).containsExactly("fx-m1", "fx-m2");
+      assertThat(claimed).extracting(QueueStore.Claimed::sending).containsExactly(true, false);
+      assertThat(qb.get("fx-m1").orElseThrow().status()).isEqualTo(MessageStatus.SENDING);
       assertThat(qb.markSent("fx-m1", "P1", later)).isPresent();
+      assertThat(qb.markSending("fx-m2", later)).isPresent();
       b.sessionStore().save(rec.withCredentials(null, new byte[] {4, 5, 6}, later));
       assertThat(a.sessionStore().load("s").orElseThrow().credentials()).containsExactly(4, 5, 6);
     }
