@@ -93,6 +93,15 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   private final class Lane {
     final String sessionId;
     final AtomicInteger signals = new AtomicInteger();
+    /**
+     * Whether a claim will likely find something: set when a message was stored or fell due, cleared
+     * by a claim that came back short. Only a claim expected to find something marks its first
+     * message (claimFirstSending): for a database that claim is a transaction with a commit, where an
+     * empty plain claim is one round trip, and a completion wakes the lane to claim again whether or
+     * not anything waits. A hint: a store racing a short claim's reset costs the next claim only the
+     * plain path's extra call.
+     */
+    volatile boolean expectWork = true;
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger consecutiveFailures = new AtomicInteger();
     volatile @Nullable Instant pausedUntil;
@@ -144,6 +153,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   /** A message was stored: drain now, or wake when it is due. */
   void onEnqueued(OutboundMessage m, Instant dueAt) {
     Lane lane = lane(m.sessionId());
+    lane.expectWork = true;
     Instant now = ctx.scheduler().now();
     if (dueAt.isAfter(now)) {
       wakeAt(lane, dueAt);
@@ -157,8 +167,11 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     signal(lane(session.id));
   }
 
+  /** Another instance stored messages of this session (the store's wake listener). */
   void signal(String sessionId) {
-    signal(lane(sessionId));
+    Lane lane = lane(sessionId);
+    lane.expectWork = true;
+    signal(lane);
   }
 
   private void signal(Lane lane) {
@@ -205,6 +218,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       lane.wakeAt = at;
       Duration delay = Duration.between(ctx.scheduler().now(), at);
       lane.wake = ctx.scheduler().schedule(delay, () -> {
+        lane.expectWork = true; // something falls due now: a retry, a scheduled message, the end of a hold
         synchronized (lane) {
           lane.wake = null;
           lane.wakeAt = null;
@@ -250,9 +264,12 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
       int want = Math.min(room, config.claimBatch());
       // when the first message may go unless its recipient is held, the claim marks it SENDING too:
       // one store call fewer a claim
-      Collection<String> held = batches ? heldRecipients(lane, session, now) : null;
+      Collection<String> held = batches && lane.expectWork ? heldRecipients(lane, session, now) : null;
       List<Claimed> batch = held != null ? store.claimFirstSending(lane.sessionId, now, want, lease, held)
           : store.claim(lane.sessionId, now, want, lease);
+      if (batch.size() < want) {
+        lane.expectWork = false; // until something is stored or falls due
+      }
       if (batch.isEmpty()) {
         store.nextDue(lane.sessionId).ifPresent(due -> wakeAt(lane, due));
         return false;
