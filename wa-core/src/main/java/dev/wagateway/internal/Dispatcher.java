@@ -354,12 +354,15 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
 
   /**
    * The recipients whose message {@link #pace} would hold now (the recipient gap), when a message
-   * to anyone else may go: the session-wide rules (rate, warm-up) allow a send and the day's new
-   * contacts are not used up. Null when that does not hold, or when more recipients are held than a
+   * to anyone else may go: the session is not paused, the session-wide rules (rate, warm-up) allow
+   * a send and the day's new contacts are not used up. Null when that does not hold, or when more recipients are held than a
    * claim should carry. Takes nothing: a message takes what it uses in {@link #pace}, which then
    * holds a message to any other recipient no more than this did.
    */
   private @Nullable Collection<String> heldRecipients(Lane lane, ManagedSession session, Instant now) {
+    if (lane.pausedUntil != null) {
+      return null; // paused by a failure during this drain: the loop's pause check must see every message
+    }
     if (pacing.ratePerSecond() > 0 && refill(lane, now) < 1) {
       return null;
     }
