@@ -549,6 +549,9 @@ public final class QueuePipelineBenchmark {
         // the tracker calls the round made, per message: dispatch lag is sampled per claimed batch
         lagPerMessage = prometheus.get(dev.wagateway.metrics.WaMetricNames.DISPATCH_LAG).timer().count()
             / (double) messages;
+        if (lagPerMessage == 0) { // the weighted tracker line would leave dispatchLag out without a word
+          throw new IllegalStateException("the round recorded no whatsapp_dispatch_lag_seconds");
+        }
         for (String receipt : new String[] {dev.wagateway.metrics.WaMetricNames.MESSAGES_DELIVERED,
             dev.wagateway.metrics.WaMetricNames.MESSAGES_READ}) {
           for (io.micrometer.core.instrument.Counter c : prometheus.find(receipt).counters()) {
