@@ -123,7 +123,7 @@ public final class QueuePipelineBenchmark {
     double cw = median(cpuWithout);
     double cb = median(cpuWith);
     System.out.printf(Locale.ROOT, "RESULT metrics overhead: median without %,.0f msg/s, with %,.0f msg/s: %.1f%%;"
-        + " median of pair overheads %.1f%%; CPU per message %.0f ns without, %.0f ns with (+%.1f%%)%n",
+        + " median of pair overheads %.1f%%; CPU per message %.0f ns without, %.0f ns with (%+.1f%%)%n",
         mw, mb, 100 * (mw - mb) / mw, median(pairOverhead), cw, cb, 100 * (cb - cw) / cw);
     double trackerNanos = trackerNanosPerMessage();
     System.out.printf(Locale.ROOT, "RESULT tracker alone: %.0f ns per sent message (messageSent + dispatchLag + 2 receipts),"
