@@ -235,6 +235,7 @@ public final class QueuePipelineBenchmark {
         long without = 0;
         long metricsCode = 0;
         java.util.Map<String, Long> entries = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> byMethod = new java.util.HashMap<>(); // innermost frame: {without, with}
         for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
           if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
             continue;
@@ -243,7 +244,11 @@ public final class QueuePipelineBenchmark {
           if (t == null || t.getJavaName() == null || !pipelineThread(t.getJavaName())) {
             continue;
           }
-          if (inside(withRounds, e.getStartTime())) {
+          boolean inWith = inside(withRounds, e.getStartTime());
+          if (inWith || inside(withoutRounds, e.getStartTime())) {
+            byMethod.computeIfAbsent(innermost(e.getStackTrace()), x -> new long[2])[inWith ? 1 : 0]++;
+          }
+          if (inWith) {
             with++;
             String entry = e.getStackTrace() == null ? null : metricsEntry(e.getStackTrace());
             if (entry != null) {
@@ -264,12 +269,41 @@ public final class QueuePipelineBenchmark {
         entries.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
             .forEach(x -> top.append(' ').append(x.getKey()).append(' ').append(x.getValue()));
         System.out.println(top);
+        printMethodDiff(byMethod, messagesPerRound);
       } finally {
         recording.close();
         if (keep == null) {
           java.nio.file.Files.deleteIfExists(file);
         }
       }
+    }
+
+    /** The innermost frame's type and method, or "(no stack)". */
+    static String innermost(jdk.jfr.consumer.@org.jspecify.annotations.Nullable RecordedStackTrace stack) {
+      if (stack == null || stack.getFrames().isEmpty()) {
+        return "(no stack)";
+      }
+      jdk.jfr.consumer.RecordedMethod m = stack.getFrames().get(0).getMethod();
+      String type = m.getType().getName();
+      return type.substring(type.lastIndexOf('.') + 1) + "." + m.getName();
+    }
+
+    /**
+     * The methods whose samples per 1,000 messages grew most with metrics, by the innermost frame:
+     * where the pipeline's extra time goes when it is not in metrics code.
+     */
+    void printMethodDiff(java.util.Map<String, long[]> byMethod, int messagesPerRound) {
+      double kWithout = 1000.0 / ((double) messagesPerRound * withoutRounds.size());
+      double kWith = 1000.0 / ((double) messagesPerRound * withRounds.size());
+      StringBuilder sb = new StringBuilder("RESULT samples per 1,000 messages that grew most with metrics"
+          + " (innermost frame: without -> with):");
+      byMethod.entrySet().stream()
+          .sorted(java.util.Comparator.comparingDouble(
+              (java.util.Map.Entry<String, long[]> x) -> x.getValue()[0] * kWithout - x.getValue()[1] * kWith))
+          .limit(12)
+          .forEach(x -> sb.append(String.format(Locale.ROOT, " %s %.3f -> %.3f;", x.getKey(),
+              x.getValue()[0] * kWithout, x.getValue()[1] * kWith)));
+      System.out.println(sb);
     }
   }
 
@@ -475,7 +509,9 @@ public final class QueuePipelineBenchmark {
       if (metrics != null) {
         prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        metrics.attach(gw);
+        if (!"false".equals(System.getProperty("wa.bench.attach"))) { // false: the tracker alone, no gauges or event subscription
+          metrics.attach(gw);
+        }
         metrics.bindTo(prometheus);
       }
       for (int i = 0; i < sessions; i++) {
