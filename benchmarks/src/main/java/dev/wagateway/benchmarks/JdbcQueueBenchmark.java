@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * group commit); {@code claimFirstSending} in batches of 32 (the claim also marks the first message
  * SENDING) when something was enqueued for the session since its last claim, else a plain
  * {@code claim} and {@code markSending} of the first message, then, as the dispatcher does, {@code markSendingAll} for the rest and {@code markSentAll}
- * for the batch's acks. Producers enqueue at full speed, never
+ * for the acks (those of several dispatchers' batches together, as the dispatcher records them; see
+ * {@link #EACH_ACKS}). Producers enqueue at full speed, never
  * more than {@code backlog} messages ahead of the dispatchers; each dispatcher thread drains its
  * own share of the sessions. An idle dispatcher looks again after 200 µs (polling, the default), or
  * with {@code -Dwa.bench.wake=signal} waits until a producer signals that a session of its share
@@ -56,6 +57,20 @@ public final class JdbcQueueBenchmark {
    * name); by default the claim marks it, as the dispatcher's does with pacing off.
    */
   static final boolean PLAIN_CLAIM = "plain".equals(System.getProperty("wa.bench.claim"));
+  /**
+   * {@code -Dwa.bench.acks=each}: each dispatcher thread records its batch's acks itself, one
+   * {@code markSentAll} per batch. By default the acks go to one queue and a thread that finds
+   * fewer than {@link #ACK_WRITERS} recording them records what is there, up to {@link #MAX_ACK_BATCH}
+   * a call, as the gateway's dispatcher does (its {@code flushAcks}).
+   */
+  static final boolean EACH_ACKS = "each".equals(System.getProperty("wa.bench.acks"));
+  static final int MAX_ACK_BATCH = 256;
+  /**
+   * {@code -Dwa.bench.ackWriters=N}: how many threads record acks at once; by default what the
+   * store says it takes ({@link QueueStore#concurrentWrites}: 4 on PostgreSQL, 1 on SQLite), as the
+   * dispatcher does.
+   */
+  static final @org.jspecify.annotations.Nullable Integer ACK_WRITERS = Integer.getInteger("wa.bench.ackWriters");
 
   public static void main(String[] args) throws Exception {
     // a harness thread that dies must end the run with its error, not leave the others waiting for it
@@ -171,6 +186,26 @@ public final class JdbcQueueBenchmark {
     java.util.concurrent.atomic.AtomicBoolean[] pending = new java.util.concurrent.atomic.AtomicBoolean[sessions];
     Arrays.setAll(pending, x -> new java.util.concurrent.atomic.AtomicBoolean());
     Thread[] dispatcherThreads = new Thread[dispatchers];
+    java.util.concurrent.ConcurrentLinkedQueue<QueueStore.Ack> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    AtomicInteger ackWriting = new AtomicInteger();
+    int ackWriters = ACK_WRITERS != null ? ACK_WRITERS : Math.max(1, store.concurrentWrites());
+    java.util.concurrent.atomic.LongAdder recordedAcks = new java.util.concurrent.atomic.LongAdder();
+    // markSentAll of some acks, then what their commit finishes: the messages' latency, room for producers
+    java.util.function.Consumer<List<QueueStore.Ack>> record = batch -> {
+      long m1 = System.nanoTime();
+      store.markSentAll(batch);
+      calls[3].add(System.nanoTime() - m1);
+      recordedAcks.add(batch.size());
+      long now = System.nanoTime();
+      int n0 = done.getAndAdd(batch.size());
+      for (int k = 0; k < batch.size(); k++) {
+        Long began = startedAt.remove(batch.get(k).id());
+        if (began != null && n0 + k < latencies.length) {
+          latencies[n0 + k] = now - began;
+        }
+      }
+      ahead.release(batch.size()); // once per call: the dispatcher's thread is the one to spare
+    };
     for (int d = 0; d < dispatchers; d++) {
       int self = d;
       dispatcherThreads[d] = started(() -> {
@@ -206,23 +241,40 @@ public final class JdbcQueueBenchmark {
                   Instant.now());
               calls[2].add(System.nanoTime() - m1);
             }
-            m1 = System.nanoTime();
             Instant acked = Instant.now();
-            store.markSentAll(claimed.stream().map(c -> new QueueStore.Ack(c.id(), "P." + c.id(), acked)).toList());
-            calls[3].add(System.nanoTime() - m1);
             batchSizes.add(claimed.size());
             perDispatcher[self][0]++;
             perDispatcher[self][1] += claimed.size();
-            perDispatcher[self][2] += System.nanoTime() - c0;
-            long now = System.nanoTime();
-            int n0 = done.getAndAdd(claimed.size());
-            for (int k = 0; k < claimed.size(); k++) {
-              Long began = startedAt.remove(claimed.get(k).id());
-              if (began != null && n0 + k < latencies.length) {
-                latencies[n0 + k] = now - began;
+            if (EACH_ACKS) { // the batch's acks recorded by its own thread, in a transaction of their own
+              record.accept(claimed.stream().map(c -> new QueueStore.Ack(c.id(), "P." + c.id(), acked)).toList());
+            } else {
+              // as the dispatcher does: a drain's acks go to one queue, recorded by up to ackWriters threads
+              // at once, each taking what has gathered (one store call for the acks of several sessions)
+              for (QueueStore.Claimed c : claimed) {
+                acks.add(new QueueStore.Ack(c.id(), "P." + c.id(), acked));
+              }
+              while (!acks.isEmpty()) {
+                int writing = ackWriting.get();
+                if (writing >= ackWriters) {
+                  break; // those writing look again when they are done
+                }
+                if (!ackWriting.compareAndSet(writing, writing + 1)) {
+                  continue;
+                }
+                try {
+                  List<QueueStore.Ack> batch = new ArrayList<>();
+                  for (QueueStore.Ack a; batch.size() < MAX_ACK_BATCH && (a = acks.poll()) != null; ) {
+                    batch.add(a);
+                  }
+                  if (!batch.isEmpty()) {
+                    record.accept(batch);
+                  }
+                } finally {
+                  ackWriting.decrementAndGet();
+                }
               }
             }
-            ahead.release(claimed.size()); // once per batch: the dispatcher's thread is the one to spare
+            perDispatcher[self][2] += System.nanoTime() - c0;
           }
           if (!any) {
             // signalled: idle until a producer's signal (the timeout only ends the run's last wait);
@@ -260,8 +312,9 @@ public final class JdbcQueueBenchmark {
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (measure) {
       System.out.printf(Locale.ROOT, "calls: enqueue %s; claim %s (%.1f messages each); markSending %s;"
-          + " markSendingAll %s; markSentAll %s; empty claim %s%n", calls[0], calls[1], batchSizes.sum()
-          / (double) Math.max(1, calls[1].count.sum()), calls[5], calls[2], calls[3], calls[4]);
+          + " markSendingAll %s; markSentAll %s (%.1f acks each); empty claim %s%n", calls[0], calls[1], batchSizes.sum()
+          / (double) Math.max(1, calls[1].count.sum()), calls[5], calls[2], calls[3], recordedAcks.sum()
+          / (double) Math.max(1, calls[3].count.sum()), calls[4]);
       StringBuilder each = new StringBuilder("per dispatcher (claims, messages, seconds in calls):");
       for (long[] d : perDispatcher) {
         each.append(String.format(Locale.ROOT, " [%d, %d, %.1f s]", d[0], d[1], d[2] / 1e9));

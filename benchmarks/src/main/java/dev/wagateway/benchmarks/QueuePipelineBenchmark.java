@@ -480,7 +480,10 @@ public final class QueuePipelineBenchmark {
     network.recordSends(false);
     QueueConfig queue = QueueConfig.defaults().withPacing(PacingPolicy.off())
         .withMaxQueued(100_000, QueueConfig.Overflow.BLOCK, Duration.ofMinutes(1));
-    dev.wagateway.metrics.WaGatewayMetrics metrics = withMetrics ? new dev.wagateway.metrics.WaGatewayMetrics() : null;
+    // -Dwa.bench.sessionTags=N: sessions past the first N share the tag "other", and so their meters
+    dev.wagateway.metrics.WaGatewayMetrics metrics = withMetrics ? dev.wagateway.metrics.WaGatewayMetrics.builder()
+        .maxSessionTags(Integer.getInteger("wa.bench.sessionTags", dev.wagateway.metrics.WaGatewayMetrics.DEFAULT_MAX_SESSION_TAGS))
+        .build() : null;
     var builder = WaGateway.builder().scheduler(scheduler).engine(network.engine())
         .queue(queue).messageRetention(Duration.ofSeconds(1));
     if (metrics != null) {

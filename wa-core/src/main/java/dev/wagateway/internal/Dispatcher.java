@@ -76,7 +76,10 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
   /** The most acceptances one store call records. */
   private static final int MAX_ACK_BATCH = 256;
   private final java.util.concurrent.ConcurrentLinkedQueue<Accepted> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final AtomicBoolean ackFlushing = new AtomicBoolean();
+  /** Threads recording acceptances now, at most {@link #ackWriters}. */
+  private final AtomicInteger ackWriting = new AtomicInteger();
+  /** How many markSentAll calls may run at once (see {@link QueueStore#concurrentWrites}). */
+  private final int ackWriters;
   /** Whether the store prefers batched writes (see {@link QueueStore#prefersBatches}). */
   private final boolean batches;
   /** The lane whose drain's batch this thread hands to the engine now, if any. */
@@ -142,6 +145,7 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     store.setChangeListener(this::publish);
     store.setWakeListener(this::signal);
     this.batches = store.prefersBatches();
+    this.ackWriters = Math.max(1, store.concurrentWrites());
   }
 
   private Lane lane(String sessionId) {
@@ -639,17 +643,31 @@ final class Dispatcher implements ManagedSession.Hooks, QueueStats {
     }
   }
 
-  /** Records every queued acceptance unless another thread is recording them; also called at shutdown. */
+  /**
+   * Records every queued acceptance unless as many threads as the store takes writes at once are
+   * recording them (they look again when they are done); also called at shutdown. One writer at a
+   * time capped completions on PostgreSQL at a batch per commit while the enqueues' commits ran
+   * four at a time (docs/BENCHMARKS.md, 2026-12-03).
+   */
   void flushAcks() {
-    while (!acks.isEmpty() && ackFlushing.compareAndSet(false, true)) {
+    while (!acks.isEmpty()) {
+      int writing = ackWriting.get();
+      if (writing >= ackWriters) {
+        return;
+      }
+      if (!ackWriting.compareAndSet(writing, writing + 1)) {
+        continue;
+      }
       try {
         List<Accepted> batch = new ArrayList<>();
         for (Accepted a; batch.size() < MAX_ACK_BATCH && (a = acks.poll()) != null; ) {
           batch.add(a);
         }
-        record(batch);
+        if (!batch.isEmpty()) {
+          record(batch);
+        }
       } finally {
-        ackFlushing.set(false);
+        ackWriting.decrementAndGet();
       }
     }
   }

@@ -258,4 +258,13 @@ public interface QueueStore {
   default boolean prefersBatches() {
     return false;
   }
+
+  /**
+   * How many batched writes the store does well at once (transactions on separate connections). The
+   * dispatcher records acceptances in up to this many {@link #markSentAll} calls at a time, each
+   * taking what has gathered. 1 (the default): one at a time, as for a store with one writer.
+   */
+  default int concurrentWrites() {
+    return 1;
+  }
 }

@@ -139,6 +139,12 @@ final class JdbcQueueStore implements QueueStore {
     return true;
   }
 
+  /** As many as the enqueue's group commit runs at once: 4 on PostgreSQL, 1 on SQLite (one writer). */
+  @Override
+  public int concurrentWrites() {
+    return maxWriters;
+  }
+
   @Override
   public void setChangeListener(ChangeListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
