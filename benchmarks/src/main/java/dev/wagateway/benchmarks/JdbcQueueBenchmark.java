@@ -189,6 +189,9 @@ public final class JdbcQueueBenchmark {
     java.util.concurrent.ConcurrentLinkedQueue<QueueStore.Ack> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     AtomicInteger ackWriting = new AtomicInteger();
     int ackWriters = ACK_WRITERS != null ? ACK_WRITERS : Math.max(1, store.concurrentWrites());
+    if (ackWriters < 1) { // none would ever record an ack, and the run would wait for ever
+      throw new IllegalArgumentException("wa.bench.ackWriters must be at least 1, was " + ackWriters);
+    }
     java.util.concurrent.atomic.LongAdder recordedAcks = new java.util.concurrent.atomic.LongAdder();
     // markSentAll of some acks, then what their commit finishes: the messages' latency, room for producers
     java.util.function.Consumer<List<QueueStore.Ack>> record = batch -> {
