@@ -211,7 +211,7 @@ public final class QueuePipelineBenchmark {
         String type = f.getMethod().getType().getName();
         if (type.startsWith("dev.wagateway.metrics.") || type.startsWith("io.micrometer.")
             || type.startsWith("io.prometheus.")) {
-          entry = type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
+          entry = shortName(f.getMethod());
         } else if (entry != null) {
           return entry;
         }
@@ -283,7 +283,11 @@ public final class QueuePipelineBenchmark {
       if (stack == null || stack.getFrames().isEmpty()) {
         return "(no stack)";
       }
-      jdk.jfr.consumer.RecordedMethod m = stack.getFrames().get(0).getMethod();
+      return shortName(stack.getFrames().get(0).getMethod());
+    }
+
+    /** A method as its type's simple name and its own: {@code Dispatcher.send}. */
+    static String shortName(jdk.jfr.consumer.RecordedMethod m) {
       String type = m.getType().getName();
       return type.substring(type.lastIndexOf('.') + 1) + "." + m.getName();
     }
