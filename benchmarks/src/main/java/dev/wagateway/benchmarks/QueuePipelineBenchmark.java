@@ -49,6 +49,7 @@ public final class QueuePipelineBenchmark {
           + " (a counter and two timers) %.0f ns, two receipts (two counters) %.0f ns%n", trackerNanos(Calls.LAG),
           trackerNanos(Calls.SENT), trackerNanos(Calls.RECEIPTS));
       printTwoThreads();
+      printTimerRecord();
       return;
     }
     if (args.length > 4 && args[4].equals("metrics")) {
@@ -137,6 +138,7 @@ public final class QueuePipelineBenchmark {
         + " per sent message, medians of the rounds with metrics): %.0f ns, %.1f%% of the %.0f ns of CPU a message"
         + " costs without metrics%n", lag, receipts, mixNanos, 100 * mixNanos / cw, cw);
     printTwoThreads();
+    printTimerRecord();
   }
 
   /** A round's work, returning its figures. */
@@ -319,6 +321,64 @@ public final class QueuePipelineBenchmark {
         TWO_THREAD_ROUNDS, r[0], r[1], RUN, r[2], r[3]);
   }
 
+  /**
+   * One record of a timer built as the gateway builds its send timer (8 SLO buckets, one max slot,
+   * no pause detector) on a Prometheus registry, with the system clock and with a clock that does not
+   * move: Micrometer reads the registry's wall clock on every record, for the max's rotation and for
+   * the histogram's. The best of 5 rounds of 5 million records, single thread.
+   */
+  static void printTimerRecord() {
+    double system = timerRecordNanos(io.micrometer.core.instrument.Clock.SYSTEM);
+    double still = timerRecordNanos(new io.micrometer.core.instrument.Clock() {
+      @Override
+      public long wallTime() {
+        return 1_000;
+      }
+
+      @Override
+      public long monotonicTime() {
+        return 1_000;
+      }
+    });
+    long t0 = System.nanoTime();
+    long sink = 0;
+    for (int i = 0; i < 5_000_000; i++) {
+      sink += System.currentTimeMillis();
+    }
+    double millisRead = (System.nanoTime() - t0) / 5e6;
+    if (sink == 42) {
+      System.out.print("");
+    }
+    System.out.printf(Locale.ROOT, "RESULT one timer record: %.1f ns with the system clock, %.1f ns with a clock that"
+        + " does not move (System.currentTimeMillis alone: %.1f ns)%n", system, still, millisRead);
+  }
+
+  static double timerRecordNanos(io.micrometer.core.instrument.Clock clock) {
+    var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT,
+        new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock);
+    io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer.builder("bench")
+        .serviceLevelObjectives(dev.wagateway.metrics.WaGatewayMetrics.DEFAULT_SEND_SLOS
+            .toArray(Duration[]::new))
+        .distributionStatisticBufferLength(1)
+        .pauseDetector(new io.micrometer.core.instrument.distribution.pause.NoPauseDetector())
+        .register(registry);
+    long[] durations = logNormalDurations();
+    double best = Double.MAX_VALUE;
+    for (int round = 0; round < 7; round++) {
+      int n = 5_000_000;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        timer.record(durations[i & 0xFFFF], java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      if (round >= 2) {
+        best = Math.min(best, (System.nanoTime() - t0) / (double) n);
+      }
+    }
+    registry.close();
+    return best;
+  }
+
   static final int RUN = 20;
   static final int TWO_THREAD_ROUNDS = 10;
 
@@ -490,8 +550,11 @@ public final class QueuePipelineBenchmark {
         .build() : null;
     var builder = WaGateway.builder().scheduler(scheduler).engine(network.engine())
         .queue(queue).messageRetention(Duration.ofSeconds(1));
+    // -Dwa.bench.tracker=empty: the rounds "with metrics" bind a tracker whose methods do nothing (a
+    // class of its own, as the real one is): what the calls and their arguments cost the pipeline
+    boolean emptyTracker = "empty".equals(System.getProperty("wa.bench.tracker"));
     if (metrics != null) {
-      builder.metricsTracker(metrics.tracker());
+      builder.metricsTracker(emptyTracker ? new EmptyTracker() : metrics.tracker());
     }
     try (WaGateway gw = builder.build()) {
       AtomicLong sentCount = new AtomicLong();
@@ -516,6 +579,9 @@ public final class QueuePipelineBenchmark {
       if (metrics != null) {
         prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        if ("false".equals(System.getProperty("wa.bench.pauseDetector"))) { // the registry's default timers' detector off
+          prometheus.config().pauseDetector(new io.micrometer.core.instrument.distribution.pause.NoPauseDetector());
+        }
         if (!"false".equals(System.getProperty("wa.bench.attach"))) { // false: the tracker alone, no gauges or event subscription
           metrics.attach(gw);
         }
@@ -585,7 +651,10 @@ public final class QueuePipelineBenchmark {
       double cpuPerMessage = (os.getProcessCpuTime() - cpu0) / (double) messages;
       double lagPerMessage = 0;
       double receiptsPerMessage = 0;
-      if (prometheus != null) {
+      if (prometheus != null && emptyTracker) {
+        metrics.close();
+        lagPerMessage = Double.NaN; // nothing recorded: the call-mix line does not apply
+      } else if (prometheus != null) {
         if (!prometheus.scrape().contains("whatsapp_messages_sent_total")) {
           throw new IllegalStateException("the scrape lacks whatsapp_messages_sent_total");
         }
@@ -610,6 +679,21 @@ public final class QueuePipelineBenchmark {
     } finally {
       scheduler.close();
     }
+  }
+
+  /** A tracker that is not {@link dev.wagateway.observe.MetricsTracker#NOOP} and does nothing. */
+  static final class EmptyTracker implements dev.wagateway.observe.MetricsTracker {
+    @Override
+    public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {}
+
+    @Override
+    public void dispatchLag(long lagNanos) {}
+
+    @Override
+    public void runStarted() {}
+
+    @Override
+    public void runEnded() {}
   }
 
   /** Collections and their total time so far, so a slow round can be matched with GC. */

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -323,35 +324,71 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * The queue-processing durations one thread's run has recorded, written into the gateway-wide
-   * timer together when the run ends (or the buffer fills): that timer's histogram is written for
-   * every sent message by every dispatcher thread, and one thread's writes in a row keep its cache
-   * lines where they are instead of moving them between cores for each message.
+   * What one thread's run has recorded, written into the meters together when the run ends (or a
+   * buffer fills): the sent messages' count and send durations of one session and type, and the
+   * gateway-wide queue durations. Between two messages the dispatcher touches much other memory, and
+   * a meter written once per message was cold in the cache each time, its lines often last written by
+   * the other core; written in a row they stay where they are. The counter takes one add per run.
    */
   private static final class Held {
     private static final int CAPACITY = 256;
-    final long[] nanos = new long[CAPACITY];
-    int size;
+    final long[] queueNanos = new long[CAPACITY];
+    int queueSize;
+    @Nullable Timer queueTimer;
+    final long[] sendNanos = new long[CAPACITY];
+    int sendSize;
+    @Nullable SentMeters sent;
+    /** The last lookup: the dispatcher passes its lane's own strings, so a run compares references. */
+    @Nullable String lastSession;
+    @Nullable String lastType;
+    @Nullable SentMeters lastSent;
     int depth;
-    @Nullable Timer timer;
 
-    void hold(Timer t, long value) {
-      if (timer != t || size == CAPACITY) {
-        flush();
-        timer = t;
+    void holdQueue(Timer t, long value) {
+      if (queueTimer != t || queueSize == CAPACITY) {
+        flushQueue();
+        queueTimer = t;
       }
-      nanos[size++] = value;
+      queueNanos[queueSize++] = value;
+    }
+
+    void holdSend(SentMeters m, long value) {
+      if (sent != m || sendSize == CAPACITY) {
+        flushSend();
+        sent = m;
+      }
+      sendNanos[sendSize++] = value;
+    }
+
+    void flushQueue() {
+      Timer t = queueTimer;
+      if (t != null) {
+        for (int i = 0; i < queueSize; i++) {
+          t.record(queueNanos[i], TimeUnit.NANOSECONDS);
+        }
+      }
+      queueSize = 0;
+      queueTimer = null;
+    }
+
+    void flushSend() {
+      SentMeters m = sent;
+      if (m != null && sendSize > 0) {
+        m.count.increment(sendSize);
+        for (int i = 0; i < sendSize; i++) {
+          m.duration.record(sendNanos[i], TimeUnit.NANOSECONDS);
+        }
+      }
+      sendSize = 0;
+      sent = null;
     }
 
     void flush() {
-      Timer t = timer;
-      if (t != null) {
-        for (int i = 0; i < size; i++) {
-          t.record(nanos[i], TimeUnit.NANOSECONDS);
-        }
-      }
-      size = 0;
-      timer = null;
+      flushSend();
+      flushQueue();
+      lastSession = null; // a later run may follow a rebind: look the meters up again
+      lastType = null;
+      lastSent = null;
     }
   }
 
@@ -373,20 +410,35 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {
-      SessionMeters m = of(sessionId);
-      if (m != null) {
-        SentMeters t = m.sent(contentType);
-        t.count.increment();
-        t.duration.record(sendNanos, TimeUnit.NANOSECONDS);
-        Timer p = processing;
-        if (p != null) {
-          Held h = held.get();
-          if (h.depth > 0) {
-            h.hold(p, sinceAcceptedNanos);
-          } else {
+      Held h = held.get();
+      if (h.depth == 0) {
+        SessionMeters m = of(sessionId);
+        if (m != null) {
+          SentMeters t = m.sent(contentType);
+          t.count.increment();
+          t.duration.record(sendNanos, TimeUnit.NANOSECONDS);
+          Timer p = processing;
+          if (p != null) {
             p.record(sinceAcceptedNanos, TimeUnit.NANOSECONDS);
           }
         }
+        return;
+      }
+      SentMeters t = h.lastSent;
+      if (t == null || sessionId != h.lastSession || contentType != h.lastType) {
+        SessionMeters m = of(sessionId);
+        if (m == null) {
+          return;
+        }
+        t = m.sent(contentType);
+        h.lastSession = sessionId;
+        h.lastType = contentType;
+        h.lastSent = t;
+      }
+      h.holdSend(t, sendNanos);
+      Timer p = processing;
+      if (p != null) {
+        h.holdQueue(p, sinceAcceptedNanos);
       }
     }
 
@@ -497,7 +549,12 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
       // messages, and those loads were the largest part of the tracker's cost in its profile. The
       // max then covers the time since the last rotation (up to 2 minutes) instead of a rolling
       // window of 2 to 2.7 minutes.
-      b.serviceLevelObjectives(buckets.toArray(Duration[]::new)).distributionStatisticBufferLength(1);
+      b.serviceLevelObjectives(buckets.toArray(Duration[]::new)).distributionStatisticBufferLength(1)
+          // No pause compensation: after a JVM pause Micrometer's detector adds synthetic samples,
+          // so a timer's count would no longer be the number of messages (or deliveries) it timed;
+          // its interval estimate also cost a clock read and an atomic write on every record. JVM
+          // pauses have their own metric, jvm_gc_pause_seconds.
+          .pauseDetector(new NoPauseDetector());
       if (percentileHistograms) {
         b.publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(max);
       }

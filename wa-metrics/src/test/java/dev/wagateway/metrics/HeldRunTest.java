@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The gateway-wide queue timer's records held through a dispatcher's run, and none lost. */
+/** A dispatcher run's records (queue timer, the session's send timer and counter) held until it ends, and none lost. */
 class HeldRunTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final WaGatewayMetrics metrics = new WaGatewayMetrics();
@@ -45,14 +45,48 @@ class HeldRunTest {
     assertThat(queue().count()).as("outside a run: at once").isEqualTo(1);
 
     tracker.runStarted();
-    tracker.messageSent("a", "text", 1_000_000, 7_000_000);
-    tracker.messageSent("a", "text", 1_000_000, 9_000_000);
+    tracker.messageSent("a", "text", 2_000_000, 7_000_000);
+    tracker.messageSent("a", "text", 3_000_000, 9_000_000);
     assertThat(queue().count()).as("held during the run").isEqualTo(1);
-    assertThat(send().count()).as("the session's own timer is not held").isEqualTo(3);
+    assertThat(send().count()).as("the session's timer too").isEqualTo(1);
+    assertThat(sent("a", "text")).as("and its counter").isEqualTo(1);
     tracker.runEnded();
     assertThat(queue().count()).isEqualTo(3);
     assertThat(queue().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(21);
     assertThat(queue().max(TimeUnit.MILLISECONDS)).isEqualTo(9);
+    assertThat(send().count()).isEqualTo(3);
+    assertThat(send().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(6);
+    assertThat(send().max(TimeUnit.MILLISECONDS)).isEqualTo(3);
+    assertThat(sent("a", "text")).isEqualTo(3);
+  }
+
+  double sent(String session, String type) {
+    var c = registry.find(WaMetricNames.MESSAGES_SENT).tags("session", session, "type", type).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  Timer send(String session, String type) {
+    return registry.find(WaMetricNames.MESSAGE_SEND_DURATION).tags("session", session, "type", type).timer();
+  }
+
+  @Test
+  void aRunThatMovesBetweenSessionsAndTypesRecordsEachUnderItsOwnTags() {
+    // the dispatcher's flush records acceptances of other lanes too, and each its own type; equal
+    // strings that are not the same instance must find the same meters
+    tracker.runStarted();
+    tracker.messageSent("a", "text", 1_000_000, 1_000_000);
+    tracker.messageSent("b", "text", 2_000_000, 1_000_000);
+    tracker.messageSent(new String("a"), "image", 4_000_000, 1_000_000);
+    tracker.messageSent(new String("a"), new String("image"), 8_000_000, 1_000_000);
+    tracker.messageSent("a", "text", 16_000_000, 1_000_000);
+    tracker.runEnded();
+    assertThat(sent("a", "text")).isEqualTo(2);
+    assertThat(send("a", "text").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(17);
+    assertThat(sent("b", "text")).isEqualTo(1);
+    assertThat(send("b", "text").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2);
+    assertThat(sent("a", "image")).isEqualTo(2);
+    assertThat(send("a", "image").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(12);
+    assertThat(queue().count()).isEqualTo(5);
   }
 
   @Test
@@ -71,8 +105,11 @@ class HeldRunTest {
     }
     assertThat(queue().count()).as("a full buffer is written before the run ends")
         .isGreaterThan(1).isLessThan(301);
+    assertThat(send().count()).isGreaterThan(1).isLessThan(301);
     tracker.runEnded();
     assertThat(queue().count()).isEqualTo(301);
+    assertThat(send().count()).isEqualTo(301);
+    assertThat(sent("a", "text")).isEqualTo(301);
     tracker.runEnded(); // an unpaired end is harmless
     tracker.messageSent("a", "text", 1, 1_000_000);
     assertThat(queue().count()).as("and leaves no run open").isEqualTo(302);
@@ -120,6 +157,14 @@ class HeldRunTest {
       assertThat(count).isPositive();
       assertThat(queue().count()).isEqualTo(count);
       assertThat(queue().totalTime(TimeUnit.MILLISECONDS)).isEqualTo((double) millis);
+      double sent = 0;
+      long sendCount = 0;
+      for (int s = 0; s < 5; s++) {
+        sent += sent("s" + s, "text");
+        sendCount += send("s" + s, "text").count();
+      }
+      assertThat(sent).as("the sessions' counters").isEqualTo((double) count);
+      assertThat(sendCount).as("the sessions' send timers").isEqualTo(count);
     } finally {
       pool.shutdownNow();
     }
