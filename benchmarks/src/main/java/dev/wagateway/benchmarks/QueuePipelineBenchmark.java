@@ -552,9 +552,13 @@ public final class QueuePipelineBenchmark {
         .queue(queue).messageRetention(Duration.ofSeconds(1));
     // -Dwa.bench.tracker=empty: the rounds "with metrics" bind a tracker whose methods do nothing (a
     // class of its own, as the real one is): what the calls and their arguments cost the pipeline
-    boolean emptyTracker = "empty".equals(System.getProperty("wa.bench.tracker"));
+    // -Dwa.bench.tracker=held: one that reads the arguments and holds them on the thread as the real
+    // one does, but writes no meter: what the tracker costs apart from Micrometer's records
+    String trackerKind = System.getProperty("wa.bench.tracker", "metrics");
+    boolean emptyTracker = !trackerKind.equals("metrics");
     if (metrics != null) {
-      builder.metricsTracker(emptyTracker ? new EmptyTracker() : metrics.tracker());
+      builder.metricsTracker(trackerKind.equals("empty") ? new EmptyTracker()
+          : trackerKind.equals("held") ? new HeldOnlyTracker() : metrics.tracker());
     }
     try (WaGateway gw = builder.build()) {
       AtomicLong sentCount = new AtomicLong();
@@ -694,6 +698,37 @@ public final class QueuePipelineBenchmark {
 
     @Override
     public void runEnded() {}
+  }
+
+  /** Reads every argument of a sent message into a thread's buffer, as WaGatewayMetrics does, and records nothing. */
+  static final class HeldOnlyTracker implements dev.wagateway.observe.MetricsTracker {
+    static final class Buffer {
+      final long[] values = new long[512];
+      int size;
+      long sink;
+    }
+
+    final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
+
+    @Override
+    public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {
+      Buffer b = buffers.get();
+      if (b.size == b.values.length) {
+        b.size = 0;
+      }
+      b.values[b.size++] = sendNanos;
+      b.values[b.size++] = sinceAcceptedNanos;
+      b.sink += sessionId.length() + contentType.length();
+    }
+
+    @Override
+    public void runEnded() {
+      Buffer b = buffers.get();
+      for (int i = 0; i < b.size; i++) {
+        b.sink += b.values[i];
+      }
+      b.size = 0;
+    }
   }
 
   /** Collections and their total time so far, so a slow round can be matched with GC. */
