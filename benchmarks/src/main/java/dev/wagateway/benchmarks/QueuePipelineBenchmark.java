@@ -329,17 +329,7 @@ public final class QueuePipelineBenchmark {
    */
   static void printTimerRecord() {
     double system = timerRecordNanos(io.micrometer.core.instrument.Clock.SYSTEM);
-    double still = timerRecordNanos(new io.micrometer.core.instrument.Clock() {
-      @Override
-      public long wallTime() {
-        return 1_000;
-      }
-
-      @Override
-      public long monotonicTime() {
-        return 1_000;
-      }
-    });
+    double still = timerRecordNanos(STILL_CLOCK);
     long t0 = System.nanoTime();
     long sink = 0;
     for (int i = 0; i < 5_000_000; i++) {
@@ -352,6 +342,19 @@ public final class QueuePipelineBenchmark {
     System.out.printf(Locale.ROOT, "RESULT one timer record: %.1f ns with the system clock, %.1f ns with a clock that"
         + " does not move (System.currentTimeMillis alone: %.1f ns)%n", system, still, millisRead);
   }
+
+  /** A clock that does not move: a timer on it never rotates and never reads the time. */
+  static final io.micrometer.core.instrument.Clock STILL_CLOCK = new io.micrometer.core.instrument.Clock() {
+    @Override
+    public long wallTime() {
+      return 1_000;
+    }
+
+    @Override
+    public long monotonicTime() {
+      return 1_000;
+    }
+  };
 
   static double timerRecordNanos(io.micrometer.core.instrument.Clock clock) {
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
@@ -555,7 +558,10 @@ public final class QueuePipelineBenchmark {
     // -Dwa.bench.tracker=held: one that reads the arguments and holds them on the thread as the real
     // one does, but writes no meter: what the tracker costs apart from Micrometer's records
     String trackerKind = System.getProperty("wa.bench.tracker", "metrics");
-    boolean emptyTracker = !trackerKind.equals("metrics");
+    if (!List.of("metrics", "empty", "held").contains(trackerKind)) {
+      throw new IllegalArgumentException("-Dwa.bench.tracker must be metrics, empty or held, was " + trackerKind);
+    }
+    boolean benchTracker = !trackerKind.equals("metrics"); // one of the two above: it records nothing
     if (metrics != null) {
       builder.metricsTracker(trackerKind.equals("empty") ? new EmptyTracker()
           : trackerKind.equals("held") ? new HeldOnlyTracker() : metrics.tracker());
@@ -581,8 +587,13 @@ public final class QueuePipelineBenchmark {
       gw.start();
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus = null;
       if (metrics != null) {
-        prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        // -Dwa.bench.clock=still: the registry's clock does not move, so no record reads the wall clock
+        prometheus = "still".equals(System.getProperty("wa.bench.clock"))
+            ? new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), STILL_CLOCK)
+            : new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         if ("false".equals(System.getProperty("wa.bench.pauseDetector"))) { // the registry's default timers' detector off
           prometheus.config().pauseDetector(new io.micrometer.core.instrument.distribution.pause.NoPauseDetector());
         }
@@ -655,7 +666,7 @@ public final class QueuePipelineBenchmark {
       double cpuPerMessage = (os.getProcessCpuTime() - cpu0) / (double) messages;
       double lagPerMessage = 0;
       double receiptsPerMessage = 0;
-      if (prometheus != null && emptyTracker) {
+      if (prometheus != null && benchTracker) {
         metrics.close();
         lagPerMessage = Double.NaN; // nothing recorded: the call-mix line does not apply
       } else if (prometheus != null) {

@@ -392,7 +392,11 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  private final ThreadLocal<Held> held = ThreadLocal.withInitial(Held::new);
+  /**
+   * Set by a thread's first run only: the engine's and the host's threads that report a send outside
+   * a run (virtual threads among them) get no buffer.
+   */
+  private final ThreadLocal<@Nullable Held> held = new ThreadLocal<>();
 
   private final class Tracker implements MetricsTracker {
     private @Nullable SessionMeters of(String sessionId) {
@@ -411,7 +415,7 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void messageSent(String sessionId, String contentType, long sendNanos, long sinceAcceptedNanos) {
       Held h = held.get();
-      if (h.depth == 0) {
+      if (h == null || h.depth == 0) {
         SessionMeters m = of(sessionId);
         if (m != null) {
           SentMeters t = m.sent(contentType);
@@ -444,12 +448,20 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void runStarted() {
-      held.get().depth++;
+      Held h = held.get();
+      if (h == null) {
+        h = new Held();
+        held.set(h);
+      }
+      h.depth++;
     }
 
     @Override
     public void runEnded() {
       Held h = held.get();
+      if (h == null) {
+        return; // an end without a start: nothing is held
+      }
       if (--h.depth <= 0) {
         h.depth = 0;
         h.flush();

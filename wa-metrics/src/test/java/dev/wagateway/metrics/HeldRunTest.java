@@ -90,6 +90,26 @@ class HeldRunTest {
   }
 
   @Test
+  void aThreadThatReportsOutsideRunsGetsNoBuffer() throws Exception {
+    // an engine's callback threads (virtual ones too) report sends outside a run: a buffer of 4 KiB
+    // each would be garbage for every short-lived thread
+    tracker.messageSent("a", "text", 1_000_000, 1_000_000); // the meters exist before the thread starts
+    var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long[] allocated = new long[1];
+    Thread t = new Thread(() -> {
+      long before = mx.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 100; i++) {
+        tracker.messageSent("a", "text", 1_000_000, 1_000_000);
+      }
+      allocated[0] = mx.getCurrentThreadAllocatedBytes() - before;
+    });
+    t.start();
+    t.join();
+    assertThat(send().count()).isEqualTo(101);
+    assertThat(allocated[0]).as("bytes the reporting thread allocated").isLessThan(1_024);
+  }
+
+  @Test
   void runsNestAndAFullBufferIsWrittenEarly() {
     tracker.runStarted();
     tracker.runStarted();
