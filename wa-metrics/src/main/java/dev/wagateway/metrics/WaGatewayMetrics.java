@@ -331,64 +331,54 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
    * the other core; written in a row they stay where they are. The counter takes one add per run.
    */
   private static final class Held {
-    private static final int CAPACITY = 256;
-    final long[] queueNanos = new long[CAPACITY];
-    int queueSize;
-    @Nullable Timer queueTimer;
-    final long[] sendNanos = new long[CAPACITY];
-    int sendSize;
-    @Nullable SentMeters sent;
+    final Pending queue = new Pending();
+    final Pending send = new Pending();
     /** The last lookup: the dispatcher passes its lane's own strings, so a run compares references. */
     @Nullable String lastSession;
     @Nullable String lastType;
     @Nullable SentMeters lastSent;
     int depth;
 
-    void holdQueue(Timer t, long value) {
-      if (queueTimer != t || queueSize == CAPACITY) {
-        flushQueue();
-        queueTimer = t;
-      }
-      queueNanos[queueSize++] = value;
-    }
-
-    void holdSend(SentMeters m, long value) {
-      if (sent != m || sendSize == CAPACITY) {
-        flushSend();
-        sent = m;
-      }
-      sendNanos[sendSize++] = value;
-    }
-
-    void flushQueue() {
-      Timer t = queueTimer;
-      if (t != null) {
-        for (int i = 0; i < queueSize; i++) {
-          t.record(queueNanos[i], TimeUnit.NANOSECONDS);
-        }
-      }
-      queueSize = 0;
-      queueTimer = null;
-    }
-
-    void flushSend() {
-      SentMeters m = sent;
-      if (m != null && sendSize > 0) {
-        m.count.increment(sendSize);
-        for (int i = 0; i < sendSize; i++) {
-          m.duration.record(sendNanos[i], TimeUnit.NANOSECONDS);
-        }
-      }
-      sendSize = 0;
-      sent = null;
-    }
-
     void flush() {
-      flushSend();
-      flushQueue();
+      send.flush();
+      queue.flush();
       lastSession = null; // a later run may follow a rebind: look the meters up again
       lastType = null;
       lastSent = null;
+    }
+  }
+
+  /** One timer's values held through a run, and the counter that counts them (one add per flush). */
+  private static final class Pending {
+    private static final int CAPACITY = 256;
+    final long[] nanos = new long[CAPACITY];
+    int size;
+    @Nullable Timer timer;
+    @Nullable Counter counter;
+
+    void hold(Timer t, @Nullable Counter c, long value) {
+      if (timer != t || size == CAPACITY) {
+        flush();
+        timer = t;
+        counter = c;
+      }
+      nanos[size++] = value;
+    }
+
+    void flush() {
+      Timer t = timer;
+      if (t != null && size > 0) {
+        Counter c = counter;
+        if (c != null) {
+          c.increment(size);
+        }
+        for (int i = 0; i < size; i++) {
+          t.record(nanos[i], TimeUnit.NANOSECONDS);
+        }
+      }
+      size = 0;
+      timer = null;
+      counter = null;
     }
   }
 
@@ -439,10 +429,10 @@ public final class WaGatewayMetrics implements MeterBinder, AutoCloseable {
         h.lastType = contentType;
         h.lastSent = t;
       }
-      h.holdSend(t, sendNanos);
+      h.send.hold(t.duration, t.count, sendNanos);
       Timer p = processing;
       if (p != null) {
-        h.holdQueue(p, sinceAcceptedNanos);
+        h.queue.hold(p, null, sinceAcceptedNanos);
       }
     }
 
